@@ -1,0 +1,48 @@
+package reactor
+
+import "github.com/reactor-nats/reactor/codec"
+
+// teardown takes c out of service: its subscriptions leave the index so no loop matches them any more, and it
+// leaves its loop's client list. It runs on c's loop, once, whichever way the connection ends (protocol error,
+// stale, slow consumer, peer gone, shutdown).
+func (c *client) teardown() {
+	if c.closing {
+		return
+	}
+	c.closing = true
+	c.subs.each(func(s *subscription) {
+		s.removed = true
+		_ = c.acct.subs.Remove(&s.entry)
+	})
+	c.subs = subIndex{}
+	c.loop.removeClient(c)
+	if c.kind == kindClient {
+		c.srv.numClients.Add(-1)
+	}
+}
+
+// closeWithErr ends a connection from outside its own inbound processing (a ping sweep, a flush): what is
+// queued and the -ERR, if any, are written at once, then gnet closes the socket on a later turn of the loop.
+// From here on nothing more is delivered to c and its input is ignored.
+func (c *client) closeWithErr(e *codec.Error) {
+	if c.closing {
+		return
+	}
+	if e != nil {
+		c.queueErr(e)
+	}
+	c.writeOut()
+	c.teardown()
+	if c.conn != nil {
+		_ = c.conn.Close()
+	}
+}
+
+// slowConsumer cuts off a connection whose unsent output passed max_pending. Only that connection pays:
+// its publishers and the other subscribers never wait for it.
+func (c *client) slowConsumer() {
+	c.loop.stats.slowConsumers.Add(1)
+	c.srv.log.Warn().Uint64("cid", c.cid).Str("ip", c.host).Int("pending", c.conn.OutboundBuffered()).
+		Msg("Slow Consumer Detected")
+	c.closeWithErr(codec.ErrSlowConsumer) // no -ERR: nats-server just closes
+}

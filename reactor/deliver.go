@@ -1,0 +1,97 @@
+package reactor
+
+import (
+	"math/rand/v2"
+
+	"github.com/reactor-nats/reactor/codec"
+	"github.com/reactor-nats/reactor/subtrie"
+)
+
+// publish delivers a message from c to every matching subscription of c's account: each plain subscription,
+// and one member of each queue group. It runs on c's loop, while m aliases c's inbound buffer.
+func (c *client) publish(m *message) {
+	l := c.loop
+	l.msgSeq++
+	l.tally.inMsgs++
+	l.tally.inBytes += int64(len(m.msg))
+
+	r := c.acct.subs.Match(m.subject)
+	delivered := 0
+	for _, e := range r.Plain {
+		s := e.Owner.(*subscription)
+		if s.client == c && !c.opts.Echo {
+			continue
+		}
+		l.route(s, m)
+		delivered++
+	}
+	for _, group := range r.Queues {
+		if s := c.pickMember(group); s != nil {
+			l.route(s, m)
+			delivered++
+		}
+	}
+	if delivered == 0 && len(m.reply) > 0 && c.opts.NoResponders {
+		c.noResponders(m.subject, m.reply)
+	}
+}
+
+// pickMember chooses the queue group member that gets the message: uniformly at random, skipping the
+// publisher's own members when it does not want its messages echoed. Only immutable fields of other loops'
+// subscriptions are read here.
+func (c *client) pickMember(group []*subtrie.Subscription) *subscription {
+	n := len(group)
+	start := rand.IntN(n)
+	for i := 0; i < n; i++ {
+		s := group[(start+i)%n].Owner.(*subscription)
+		if s.client == c && !c.opts.Echo {
+			continue
+		}
+		return s
+	}
+	return nil
+}
+
+// noResponders answers a request that reached no subscriber: a 503 status message, naming the subject
+// asked, to the requester's first own subscription matching its reply subject, as nats-server does.
+func (c *client) noResponders(subject, reply []byte) {
+	for _, e := range c.acct.subs.Match(reply).Plain {
+		if s := e.Owner.(*subscription); s.client == c {
+			hdr := make([]byte, 0, 64) // rare path: a request nobody serves
+			hdr = append(hdr, "NATS/1.0 503\r\nNats-Subject: "...)
+			hdr = append(hdr, subject...)
+			hdr = append(hdr, "\r\n\r\n"...)
+			c.loop.deliver(s, &message{subject: reply, msg: hdr, hdrLen: len(hdr)})
+			return
+		}
+	}
+}
+
+// deliver appends m for s to its connection's outbound buffer. It runs on the loop that owns s, which is
+// where the auto-unsubscribe count is kept exact.
+func (l *loop) deliver(s *subscription, m *message) {
+	c := s.client
+	if s.removed || c.closing {
+		return
+	}
+	if s.max > 0 && s.delivered >= s.max {
+		return
+	}
+	s.delivered++
+
+	b := c.buffer()
+	switch {
+	case m.hdrLen < 0:
+		b.B = codec.AppendMsg(b.B, m.subject, s.sid, m.reply, m.msg)
+	case c.opts.Headers:
+		b.B = codec.AppendHMsg(b.B, m.subject, s.sid, m.reply, m.hdrLen, m.msg)
+	default: // a client that did not ask for headers gets the payload alone, as from nats-server
+		b.B = codec.AppendMsg(b.B, m.subject, s.sid, m.reply, m.payload())
+	}
+	l.tally.outMsgs++
+	l.tally.outBytes += int64(len(m.msg))
+
+	if s.max > 0 && s.delivered >= s.max {
+		c.unsubscribe(s)
+	}
+}

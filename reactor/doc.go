@@ -1,0 +1,44 @@
+// Package reactor is the server engine: a fixed pool of gnet event loops that own every socket, the
+// connections on them, and the path a message takes from a publisher's inbound buffer to its subscribers'
+// sockets.
+//
+// # Ownership
+//
+// A connection (client) belongs to the loop gnet assigned it at accept, for life. Its parser state, options,
+// subscriptions, outbound buffer and timers are touched only on that loop, so they carry no locks. Other
+// goroutines reach a connection only by posting to its loop. Shared structures are few and say how they are
+// shared: an account's subject index (subtrie; concurrent readers, locked writers), a loop's inbox (one
+// mutex, taken once per callback per destination loop), counters (atomics written only by their loop).
+//
+// # How a message flows
+//
+//  1. OnTraffic peeks at the connection's inbound bytes; codec parses whole ops in place, so a PUB's subject
+//     and payload are slices of gnet's buffer. A partial op stays buffered and is not re-parsed until the
+//     bytes it needs have arrived (client.need).
+//  2. publish matches the subject in the publisher's account (a cache hit costs no allocation and no trie
+//     lock) and picks one member per queue group.
+//  3. route: a subscriber on the same loop gets the MSG appended to its outbound buffer at once. A subscriber
+//     on another loop goes into this loop's batch for that loop, which copies the message once per
+//     destination loop however many of its subscribers want it.
+//  4. At the end of the callback (endCallback) every batch is posted to its loop (one lock, and one wake-up
+//     only if the loop is not already due to drain), and every connection with output is written once.
+//  5. The destination loop drains its inbox, appends MSG frames to its connections and writes each once.
+//  6. After every write, a connection whose unsent bytes passed max_pending is cut off as a slow consumer:
+//     no loop ever blocks on a socket, and nobody waits for a slow reader.
+//
+// # Connection kinds
+//
+// Clients, routes and internal (socket-less) clients are kinds of one connection type, each publishing into
+// and subscribing from an account. Today only clients exist; routes (cluster issue) add a protocol and a
+// delivery framing (RMSG carries the account and queue names), internal clients (system account, JetStream
+// API) a delivery callback instead of a socket. Both plug into route/deliver and never bypass the loops.
+//
+// # Invariants
+//
+//   - Nothing a loop does waits: no blocking syscall, no lock held across I/O, no disk.
+//   - A Conn is never written after OnClose (gnet reuses fds); client.conn is nil from then on.
+//   - The hot path (parse, match, append, flush) allocates nothing in steady state.
+//   - Auto-unsubscribe counts on the subscriber's loop, so exactly max messages are delivered.
+//   - A client is torn down once, whichever way it ends, and its subscriptions leave the index before any
+//     other loop can match them again.
+package reactor

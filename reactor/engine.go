@@ -1,0 +1,141 @@
+package reactor
+
+import (
+	"context"
+	"net"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+	"golang.org/x/sys/unix"
+
+	"github.com/reactor-nats/reactor/codec"
+)
+
+// engine receives gnet's callbacks. It is a separate type so that Server does not export gnet's methods.
+type engine struct {
+	gnet.BuiltinEventEngine
+	srv *Server
+}
+
+func (e *engine) OnBoot(eng gnet.Engine) gnet.Action {
+	s := e.srv
+	s.eng = eng
+	s.port = s.opts.Port
+	if fd, err := eng.Dup(); err == nil { // learn the port the kernel picked for port 0
+		if sa, err := unix.Getsockname(fd); err == nil {
+			switch a := sa.(type) {
+			case *unix.SockaddrInet4:
+				s.port = a.Port
+			case *unix.SockaddrInet6:
+				s.port = a.Port
+			}
+		}
+		_ = unix.Close(fd)
+	}
+	s.info = newInfoTemplate(serverInfo{
+		ServerID:   s.id,
+		ServerName: s.opts.ServerName,
+		Version:    ProtocolVersion,
+		Proto:      1,
+		Host:       s.opts.Host,
+		Port:       s.port,
+		Headers:    !s.opts.NoHeaderSupport,
+		MaxPayload: s.opts.MaxPayload,
+	})
+	close(s.ready)
+	return gnet.None
+}
+
+// OnOpen admits a connection: INFO, or INFO and -ERR when the server is full.
+func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
+	s := e.srv
+	if s.stopped.Load() {
+		return nil, gnet.Close
+	}
+	cid := s.nextCID.Add(1)
+	host, port := splitAddr(gc.RemoteAddr())
+	info := s.info.appendClientInfo(make([]byte, 0, 512), cid, host)
+	if s.numClients.Add(1) > int64(s.connCap) {
+		s.numClients.Add(-1)
+		s.log.Warn().Str("ip", host).Int("max", s.connCap).Msg("maximum connections exceeded")
+		return codec.AppendErr(info, codec.ErrMaxConnections.Text), gnet.Close
+	}
+	l := s.loopOf(gc.EventLoop())
+	now := time.Now().UnixNano()
+	c := &client{
+		srv:       s,
+		loop:      l,
+		conn:      gc,
+		kind:      kindClient,
+		cid:       cid,
+		host:      host,
+		port:      port,
+		acct:      s.global,
+		opts:      defaultConnectOptions,
+		nextPing:  now + int64(s.opts.PingInterval),
+		lastInput: now,
+	}
+	c.parser.Limits = codec.Limits{MaxControlLine: s.opts.MaxControlLine, MaxPayload: s.opts.MaxPayload}
+	l.addClient(c)
+	gc.SetContext(c)
+	s.log.Debug().Uint64("cid", cid).Str("ip", host).Int("port", port).Msg("client connection created")
+	return info, gnet.None
+}
+
+// OnTraffic parses what arrived and applies it. Frames are decoded in place in gnet's inbound buffer; the
+// bytes of complete ops are discarded, a partial op stays buffered for the next read.
+func (e *engine) OnTraffic(gc gnet.Conn) gnet.Action {
+	c, _ := gc.Context().(*client)
+	if c == nil || c.closing {
+		_, _ = gc.Discard(-1) // a closing connection's input is dropped
+		return gnet.None
+	}
+	// While a payload is in flight nothing can be decided, so the buffer is not re-parsed until the payload
+	// and the first byte of its terminator are in (a wrong byte there is an error at once, as in nats-server).
+	if c.need > 0 && gc.InboundBuffered() < c.need-1 {
+		return gnet.None
+	}
+	buf, _ := gc.Peek(-1)
+	c.lastInput = time.Now().UnixNano()
+	used, action := c.readOps(buf)
+	if used > 0 && !c.gone() {
+		_, _ = gc.Discard(used)
+	}
+	c.loop.endCallback()
+	if c.gone() {
+		return gnet.None // closed inside a write; gnet has released the connection
+	}
+	return action
+}
+
+func (e *engine) OnClose(gc gnet.Conn, err error) gnet.Action {
+	c, _ := gc.Context().(*client)
+	if c == nil {
+		return gnet.None
+	}
+	c.conn = nil // gnet releases the Conn after this returns; a stale Conn would write to a reused fd
+	c.teardown()
+	ev := e.srv.log.Debug().Uint64("cid", c.cid).Str("ip", c.host)
+	if err != nil {
+		ev = ev.Err(err)
+	}
+	ev.Msg("client connection closed")
+	return gnet.None
+}
+
+// OnTick drives per-connection timers without a timer per connection: each loop sweeps its own clients.
+func (e *engine) OnTick() (time.Duration, gnet.Action) {
+	s := e.srv
+	now := time.Now().UnixNano()
+	for _, l := range s.loopList() {
+		_ = l.el.Execute(context.Background(), l.sweepTask(now))
+	}
+	return s.tickInterval(), gnet.None
+}
+
+func splitAddr(a net.Addr) (string, int) {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return t.IP.String(), t.Port
+	}
+	return "", 0
+}

@@ -1,0 +1,185 @@
+package reactor
+
+import (
+	"encoding/json"
+	"errors"
+
+	"github.com/panjf2000/gnet/v2"
+
+	"github.com/reactor-nats/reactor/codec"
+)
+
+// readOps parses and applies every complete op at the start of buf and returns how many bytes they took.
+// An incomplete op at the end is left for the next call; c.need records how much it still needs when the
+// parser knows (a PUB whose payload is in flight), so OnTraffic need not re-parse until it is all there.
+func (c *client) readOps(buf []byte) (used int, action gnet.Action) {
+	for used < len(buf) && !c.closing {
+		n, err := c.parser.Next(buf[used:])
+		if err != nil {
+			return used, c.protocolError(err)
+		}
+		if n == 0 {
+			c.need = c.parser.Need()
+			return used, gnet.None
+		}
+		used += n
+		if action = c.apply(&c.parser.Op); action != gnet.None {
+			return used, action
+		}
+	}
+	c.need = 0
+	return used, gnet.None
+}
+
+// protocolError answers a parse or protocol error as nats-server does: with its -ERR, or silently for the
+// errors it only logs, and closes the connection when it would.
+func (c *client) protocolError(err error) gnet.Action {
+	var pe *codec.Error
+	if !errors.As(err, &pe) {
+		pe = codec.ErrUnknownOp
+	}
+	c.srv.log.Debug().Uint64("cid", c.cid).Str("ip", c.host).Str("err", pe.Error()).Msg("client protocol error")
+	c.queueErr(pe)
+	if pe.Close {
+		return gnet.Close
+	}
+	return gnet.None
+}
+
+// apply carries out one op of the client protocol.
+func (c *client) apply(op *codec.Op) gnet.Action {
+	if c.srv.opts.Trace {
+		c.trace(op)
+	}
+	switch op.Kind {
+	case codec.KindPub:
+		return c.processPub(op, -1)
+	case codec.KindHPub:
+		return c.processPub(op, op.HeaderLen)
+	case codec.KindSub:
+		return c.processSub(op)
+	case codec.KindUnsub:
+		c.processUnsub(op)
+	case codec.KindPing:
+		c.processPing()
+	case codec.KindPong:
+		c.pingsOut = 0
+	case codec.KindConnect:
+		return c.processConnect(op.Arg)
+	case codec.KindInfo:
+		// Servers send INFO, clients do not; nats-server ignores a well-formed one and drops the connection
+		// over a malformed one.
+		if !json.Valid(op.Arg) {
+			return c.protocolError(codec.ErrBadInfo)
+		}
+	case codec.KindOK:
+	case codec.KindErr:
+		return c.protocolError(codec.ErrClientErr)
+	default:
+		return c.protocolError(codec.ErrUnknownOp)
+	}
+	return gnet.None
+}
+
+func (c *client) ok() {
+	if c.opts.Verbose {
+		c.queue(codec.OK)
+	}
+}
+
+// processPing answers PONG. A client of protocol 1 also gets, after its first PONG, an INFO that confirms
+// its CONNECT was applied (connect_info) and names its account, as nats-server sends.
+func (c *client) processPing() {
+	c.queue(codec.PONG)
+	if c.connected && !c.sentConnectInfo && c.opts.Protocol >= clientProtoInfo {
+		c.sentConnectInfo = true
+		b := c.buffer()
+		b.B = c.srv.info.appendConnectInfo(b.B, c.cid, c.host, c.acct.name)
+	}
+}
+
+func (c *client) processConnect(arg []byte) gnet.Action {
+	o, err := parseConnect(arg)
+	if err != nil {
+		return c.protocolError(codec.ErrBadConnect)
+	}
+	if o.Protocol < clientProtoZero || o.Protocol > clientProtoInfo {
+		return c.protocolError(codec.ErrInvalidClientProtocol)
+	}
+	if o.NoResponders && !o.Headers {
+		return c.protocolError(codec.ErrNoRespondersRequiresHeaders)
+	}
+	if c.srv.opts.NoHeaderSupport {
+		o.Headers = false
+	}
+	c.opts = o
+	c.connected = true
+	c.srv.log.Debug().Uint64("cid", c.cid).Str("name", o.Name).Str("lang", o.Lang).Str("version", o.Version).
+		Msg("client connected")
+	c.ok()
+	return gnet.None
+}
+
+// processPub routes a PUB (hdrLen -1) or HPUB. In pedantic mode an invalid subject earns a warning -ERR,
+// yet the message is still routed, and +OK precedes the deliveries: all as nats-server does it.
+func (c *client) processPub(op *codec.Op, hdrLen int) gnet.Action {
+	if hdrLen >= 0 && !c.opts.Headers {
+		return c.protocolError(codec.ErrHeadersNotSupported)
+	}
+	if hdrLen == 0 {
+		hdrLen = -1 // an empty header block: delivered as a plain MSG
+	}
+	if c.opts.Pedantic && !validLiteralSubject(op.Subject) {
+		c.protocolError(codec.ErrInvalidPubSubject)
+	}
+	c.ok()
+	m := message{subject: op.Subject, reply: op.Reply, msg: op.Payload, hdrLen: hdrLen}
+	c.publish(&m)
+	return gnet.None
+}
+
+func (c *client) processSub(op *codec.Op) gnet.Action {
+	if !validSubject(op.Subject) || (op.Queue != nil && !validQueue(op.Queue)) {
+		return c.protocolError(codec.ErrInvalidSubject)
+	}
+	if limit := c.srv.opts.MaxSubscriptions; limit > 0 && c.subs.len() >= limit {
+		return c.protocolError(codec.ErrMaxSubscriptions)
+	}
+	if c.subs.get(op.Sid) != nil {
+		c.ok() // a repeated sid keeps the first subscription, as nats-server does
+		return gnet.None
+	}
+	s := &subscription{client: c, sid: append([]byte(nil), op.Sid...)}
+	s.entry.Subject = string(op.Subject)
+	s.entry.Queue = string(op.Queue)
+	s.entry.Owner = s
+	if err := c.acct.subs.Insert(&s.entry); err != nil {
+		return c.protocolError(codec.ErrInvalidSubject)
+	}
+	c.subs.add(s)
+	c.ok()
+	return gnet.None
+}
+
+// processUnsub removes a subscription now, or after max deliveries in all when max is positive (a max that
+// is missing, zero, negative or not a number means now, as in nats-server).
+func (c *client) processUnsub(op *codec.Op) {
+	if s := c.subs.get(op.Sid); s != nil {
+		if op.Max > 0 && s.delivered < op.Max {
+			s.max = op.Max // stays until the max is reached (deliver removes it)
+		} else {
+			c.unsubscribe(s)
+		}
+	}
+	c.ok()
+}
+
+// unsubscribe removes s from the index and from its connection. Runs on the connection's loop.
+func (c *client) unsubscribe(s *subscription) {
+	if s.removed {
+		return
+	}
+	s.removed = true
+	c.subs.remove(s)
+	_ = c.acct.subs.Remove(&s.entry)
+}

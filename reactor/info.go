@@ -1,0 +1,68 @@
+package reactor
+
+import (
+	"encoding/json"
+	"runtime"
+	"strconv"
+)
+
+// ProtocolVersion is the nats-server release whose client protocol reactor speaks. INFO reports it as
+// "version" because clients gate features on that number (nats.go checks it before using newer JetStream
+// APIs); reactor's own release is Version.
+const ProtocolVersion = "2.15.2"
+
+// Version is reactor's own release.
+const Version = "0.1.0"
+
+// serverInfo is the part of INFO that is the same for every client, in nats-server's field order.
+type serverInfo struct {
+	ServerID     string `json:"server_id"`
+	ServerName   string `json:"server_name"`
+	Version      string `json:"version"`
+	Proto        int    `json:"proto"`
+	Go           string `json:"go"`
+	Host         string `json:"host"`
+	Port         int    `json:"port"`
+	Headers      bool   `json:"headers"`
+	MaxPayload   int    `json:"max_payload"`
+	LameDuckMode bool   `json:"ldm,omitempty"`
+}
+
+// infoTemplate renders INFO lines. The shared fields are marshalled once; each connection appends only its
+// client_id and client_ip, so accepting a connection costs no JSON encoding.
+type infoTemplate struct {
+	prefix []byte // `{...shared fields...` without the closing brace
+}
+
+func newInfoTemplate(si serverInfo) infoTemplate {
+	si.Go = runtime.Version()
+	js, err := json.Marshal(si)
+	if err != nil {
+		panic(err) // a struct of strings, ints and bools always marshals
+	}
+	return infoTemplate{prefix: js[:len(js)-1]}
+}
+
+// appendClientInfo appends the INFO line a client gets on accept.
+func (t infoTemplate) appendClientInfo(dst []byte, cid uint64, ip string) []byte {
+	dst = t.appendClientFields(dst, cid, ip)
+	return append(dst, "} \r\n"...)
+}
+
+// appendConnectInfo appends the INFO a protocol-1 client gets after its first PONG: the same fields plus
+// connect_info and the account its CONNECT bound it to.
+func (t infoTemplate) appendConnectInfo(dst []byte, cid uint64, ip, account string) []byte {
+	dst = t.appendClientFields(dst, cid, ip)
+	dst = append(dst, `,"connect_info":true,"remote_account":`...)
+	dst = strconv.AppendQuote(dst, account)
+	return append(dst, "} \r\n"...)
+}
+
+func (t infoTemplate) appendClientFields(dst []byte, cid uint64, ip string) []byte {
+	dst = append(dst, "INFO "...)
+	dst = append(dst, t.prefix...)
+	dst = append(dst, `,"client_id":`...)
+	dst = strconv.AppendUint(dst, cid, 10)
+	dst = append(dst, `,"client_ip":`...)
+	return strconv.AppendQuote(dst, ip)
+}

@@ -1,0 +1,141 @@
+package reactor
+
+import (
+	"context"
+	"sync"
+
+	"github.com/panjf2000/gnet/v2"
+)
+
+// loop is reactor's state for one gnet event loop. Everything not under mu is owned by the loop: touched only
+// from gnet callbacks for its connections and from runnables executed on it.
+//
+// Deliveries to a subscriber on the same loop are appended straight to its outbound buffer. Deliveries to a
+// subscriber on another loop are collected per destination in outbox and handed over once per callback
+// (post), so a loop costs another loop at most one lock and one wake-up per callback, never one per message.
+type loop struct {
+	idx int
+	el  gnet.EventLoop
+	srv *Server
+
+	clients []*client // every connection of this loop; client.loopSlot is its index
+	dirty   []*client // connections with queued output, flushed at the end of the current callback
+	outbox  []*batch  // by destination loop index; nil when nothing is pending for that loop
+	touched []int     // destination indexes with a non-nil outbox
+	msgSeq  uint64    // numbers messages published on this loop, for batch.add's dedupe
+	spare   []*batch  // recycled inbox slice
+	tally   tally     // counters of the current callback, committed to stats at its end
+	stats   loopStats // read by monitoring from any goroutine
+
+	mu    sync.Mutex // guards inbox and armed: the only state other loops touch
+	inbox []*batch
+	armed bool // a drain is scheduled and has not yet taken the inbox
+
+	drainTask gnet.Runnable // allocated once; Execute'd when the inbox becomes non-empty
+}
+
+func newLoop(srv *Server, idx int, el gnet.EventLoop) *loop {
+	l := &loop{idx: idx, el: el, srv: srv, outbox: make([]*batch, srv.opts.EventLoops)}
+	l.drainTask = gnet.RunnableFunc(l.drain)
+	return l
+}
+
+func (l *loop) addClient(c *client) {
+	c.loopSlot = len(l.clients)
+	l.clients = append(l.clients, c)
+}
+
+// removeClient drops c by moving the last client into its slot.
+func (l *loop) removeClient(c *client) {
+	i := c.loopSlot
+	if i < 0 || i >= len(l.clients) || l.clients[i] != c {
+		return
+	}
+	last := len(l.clients) - 1
+	l.clients[i] = l.clients[last]
+	l.clients[i].loopSlot = i
+	l.clients[last] = nil
+	l.clients = l.clients[:last]
+	c.loopSlot = -1
+}
+
+// route sends m to s, directly when s's connection lives on this loop, else through the outbox of its loop.
+func (l *loop) route(s *subscription, m *message) {
+	dest := s.client.loop
+	if dest == l {
+		l.deliver(s, m)
+		return
+	}
+	b := l.outbox[dest.idx]
+	if b == nil {
+		b = getBatch()
+		l.outbox[dest.idx] = b
+		l.touched = append(l.touched, dest.idx)
+	}
+	b.add(l.msgSeq, s, m)
+}
+
+// endCallback finishes a gnet callback: hand over cross-loop batches, write what local subscribers got, and
+// publish the counters.
+func (l *loop) endCallback() {
+	l.postOutboxes()
+	l.flushDirty()
+	l.commitStats()
+}
+
+func (l *loop) postOutboxes() {
+	for _, d := range l.touched {
+		b := l.outbox[d]
+		l.outbox[d] = nil
+		l.srv.loopAt(d).post(b)
+	}
+	l.touched = l.touched[:0]
+}
+
+// post hands a batch to this loop from any goroutine. Only the first post after a drain schedules a drain.
+func (l *loop) post(b *batch) {
+	l.mu.Lock()
+	l.inbox = append(l.inbox, b)
+	arm := !l.armed
+	l.armed = true
+	l.mu.Unlock()
+	if !arm {
+		return
+	}
+	if err := l.el.Execute(context.Background(), l.drainTask); err != nil {
+		// The engine is shutting down: the destination connections are being closed anyway.
+		l.mu.Lock()
+		l.armed = false
+		l.mu.Unlock()
+	}
+}
+
+// drain applies the batches other loops posted. It runs on this loop.
+func (l *loop) drain(context.Context) error {
+	l.mu.Lock()
+	in := l.inbox
+	l.inbox = l.spare
+	l.armed = false
+	l.mu.Unlock()
+
+	for _, b := range in {
+		for _, it := range b.items {
+			m := b.message(it.msg)
+			l.deliver(it.sub, &m)
+		}
+		putBatch(b)
+	}
+	clear(in)
+	l.spare = in[:0]
+	l.endCallback()
+	return nil
+}
+
+// flushDirty writes every connection that got output during this callback: one write per connection.
+func (l *loop) flushDirty() {
+	for i := 0; i < len(l.dirty); i++ { // a flush never adds to dirty, but index to be safe against it
+		l.dirty[i].flush()
+		l.dirty[i] = nil
+	}
+	l.dirty = l.dirty[:0]
+}

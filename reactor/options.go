@@ -1,0 +1,76 @@
+package reactor
+
+import (
+	"runtime"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Defaults as nats-server v2 has them, so that a swapped binary behaves the same.
+const (
+	DefaultHost           = "0.0.0.0"
+	DefaultPort           = 4222
+	DefaultMaxPayload     = 1 << 20 // 1 MiB
+	DefaultMaxPending     = 64 << 20
+	DefaultMaxConnections = 64 * 1024
+	DefaultMaxControlLine = 4096
+	DefaultPingInterval   = 2 * time.Minute
+	DefaultMaxPingsOut    = 2
+)
+
+// Options configure a Server. The zero value of a field means "the default" unless said otherwise.
+type Options struct {
+	Host       string // interface to listen on; DefaultHost when empty
+	Port       int    // client port; 0 picks an ephemeral port (tests), -1 means DefaultPort
+	ServerName string // server_name in INFO; the server id when empty
+
+	MaxPayload       int           // max_payload
+	MaxPending       int           // max_pending: outbound bytes a client may lag before it is cut off
+	MaxConnections   int           // max_connections
+	MaxSubscriptions int           // max_subscriptions per connection; 0 = unlimited (nats-server's default)
+	MaxControlLine   int           // max_control_line
+	PingInterval     time.Duration // ping_interval
+	MaxPingsOut      int           // ping_max
+
+	NoHeaderSupport bool // no_header_support: INFO says headers:false
+
+	// EventLoops is the fixed number of gnet event loops; GOMAXPROCS when 0.
+	EventLoops int
+
+	Logger zerolog.Logger // where the server logs; zerolog.Nop() by default
+	Debug  bool           // -D: connection lifecycle at debug level
+	Trace  bool           // -V: every protocol operation at trace level
+}
+
+// withDefaults returns a copy of o with every unset field filled in.
+func (o Options) withDefaults() Options {
+	if o.Host == "" {
+		o.Host = DefaultHost
+	}
+	if o.Port < 0 {
+		o.Port = DefaultPort
+	}
+	if o.MaxPayload <= 0 {
+		o.MaxPayload = DefaultMaxPayload
+	}
+	if o.MaxPending <= 0 {
+		o.MaxPending = DefaultMaxPending
+	}
+	if o.MaxConnections <= 0 {
+		o.MaxConnections = DefaultMaxConnections
+	}
+	if o.MaxControlLine <= 0 {
+		o.MaxControlLine = DefaultMaxControlLine
+	}
+	if o.PingInterval <= 0 {
+		o.PingInterval = DefaultPingInterval
+	}
+	if o.MaxPingsOut <= 0 {
+		o.MaxPingsOut = DefaultMaxPingsOut
+	}
+	if o.EventLoops <= 0 {
+		o.EventLoops = runtime.GOMAXPROCS(0)
+	}
+	return o
+}

@@ -1,0 +1,197 @@
+package reactor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/nats-io/nkeys"
+	"github.com/panjf2000/gnet/v2"
+	"github.com/rs/zerolog"
+	"golang.org/x/sys/unix"
+)
+
+// Server is one reactor server. It owns everything the server uses, so one process can run many (tests do).
+type Server struct {
+	opts Options
+	log  zerolog.Logger
+	id   string // nkeys server public key, as nats-server's server_id
+
+	accounts map[string]*account // immutable after New
+	global   *account
+
+	connCap int // connections admitted at once: max_connections, lowered to fit the open-files limit
+
+	eng     gnet.Engine
+	port    int
+	info    infoTemplate
+	ready   chan struct{} // closed when the listener is bound and the loops run
+	done    chan struct{} // closed when the engine has stopped
+	runErr  error         // why the engine stopped; valid after done
+	stopped atomic.Bool   // Shutdown was asked for
+
+	loopsMu  sync.Mutex
+	loops    atomic.Pointer[[]*loop] // copy-on-write: read lock-free by any goroutine
+	loopByEL map[gnet.EventLoop]*loop
+
+	nextCID    atomic.Uint64
+	numClients atomic.Int64
+}
+
+// New validates opts and makes a server; Start runs it.
+func New(opts Options) (*Server, error) {
+	opts = opts.withDefaults()
+	kp, err := nkeys.CreateServer()
+	if err != nil {
+		return nil, fmt.Errorf("server id: %w", err)
+	}
+	id, err := kp.PublicKey()
+	if err != nil {
+		return nil, fmt.Errorf("server id: %w", err)
+	}
+	if opts.ServerName == "" {
+		opts.ServerName = id
+	}
+	s := &Server{
+		opts:     opts,
+		log:      opts.Logger,
+		id:       id,
+		accounts: map[string]*account{},
+		ready:    make(chan struct{}),
+		done:     make(chan struct{}),
+		loopByEL: map[gnet.EventLoop]*loop{},
+	}
+	for _, name := range []string{globalAccountName, systemAccountName} {
+		s.accounts[name] = newAccount(name)
+	}
+	s.global = s.accounts[globalAccountName]
+	s.connCap = connectionCap(opts.MaxConnections)
+	if s.connCap < opts.MaxConnections {
+		s.log.Warn().Int("max_connections", opts.MaxConnections).Int("admitted", s.connCap).
+			Msg("max_connections lowered to fit the open-files limit")
+	}
+	return s, nil
+}
+
+// fdReserve is the number of descriptors kept for listeners, log and pid files, and the monitoring port.
+const fdReserve = 64
+
+// connectionCap lowers max to what the open-files soft limit allows. gnet stops its whole engine when accept
+// fails with EMFILE, so the server must refuse connections before the process runs out of descriptors.
+func connectionCap(limit int) int {
+	var lim unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &lim); err != nil || lim.Cur == unix.RLIM_INFINITY {
+		return limit
+	}
+	return max(1, min(limit, int(lim.Cur)-fdReserve))
+}
+
+// Start binds the client port and runs the event loops. It returns once the server accepts connections.
+func (s *Server) Start() error {
+	addr := "tcp://" + net.JoinHostPort(s.opts.Host, strconv.Itoa(s.opts.Port))
+	go func() {
+		err := gnet.Run(&engine{srv: s}, addr,
+			gnet.WithNumEventLoop(s.opts.EventLoops),
+			gnet.WithLoadBalancing(gnet.LeastConnections), // Register-safe, for dialed routes later
+			gnet.WithReuseAddr(true),
+			gnet.WithTicker(true),
+			gnet.WithLogger(gnetLogger{s.log}),
+		)
+		if err == nil && !s.stopped.Load() {
+			err = errors.New("event engine stopped unexpectedly")
+		}
+		s.runErr = err
+		close(s.done)
+	}()
+	select {
+	case <-s.ready:
+		s.log.Info().Str("addr", s.Addr()).Str("server_id", s.id).Str("server_name", s.opts.ServerName).
+			Int("loops", s.opts.EventLoops).Msg("Listening for client connections")
+		return nil
+	case <-s.done:
+		return fmt.Errorf("listen on %s: %w", addr, s.runErr)
+	}
+}
+
+// Addr is the host:port clients connect to.
+func (s *Server) Addr() string {
+	return net.JoinHostPort(s.opts.Host, strconv.Itoa(s.port))
+}
+
+// Port is the bound client port (useful when Options.Port was 0).
+func (s *Server) Port() int { return s.port }
+
+// ID is the server id sent in INFO.
+func (s *Server) ID() string { return s.id }
+
+// Done is closed when the server has stopped, by Shutdown or because the engine failed; Err says which.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// Err is why the server stopped: nil after Shutdown.
+func (s *Server) Err() error {
+	select {
+	case <-s.done:
+		if s.stopped.Load() {
+			return nil
+		}
+		return s.runErr
+	default:
+		return nil
+	}
+}
+
+// Shutdown stops accepting, closes every connection after writing what is queued for it, and waits for the
+// loops to exit.
+func (s *Server) Shutdown() {
+	if s.stopped.Swap(true) {
+		<-s.done
+		return
+	}
+	select {
+	case <-s.ready:
+	case <-s.done:
+		return
+	}
+	// Engine.Stop polls for completion every 500ms; an already-cancelled context starts the shutdown and
+	// returns at once, and done tells when it has finished.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = s.eng.Stop(ctx)
+	<-s.done
+	s.log.Info().Msg("Server Exiting..")
+}
+
+// NumClients is the number of client connections.
+func (s *Server) NumClients() int { return int(s.numClients.Load()) }
+
+// loopOf returns reactor's state for a gnet loop, making it on the loop's first connection.
+func (s *Server) loopOf(el gnet.EventLoop) *loop {
+	s.loopsMu.Lock()
+	defer s.loopsMu.Unlock()
+	if l, ok := s.loopByEL[el]; ok {
+		return l
+	}
+	var list []*loop
+	if p := s.loops.Load(); p != nil {
+		list = append(list, *p...)
+	}
+	l := newLoop(s, len(list), el)
+	list = append(list, l)
+	s.loops.Store(&list)
+	s.loopByEL[el] = l
+	return l
+}
+
+// loopList is every loop that has had a connection. Safe from any goroutine.
+func (s *Server) loopList() []*loop {
+	if p := s.loops.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (s *Server) loopAt(idx int) *loop { return (*s.loops.Load())[idx] }

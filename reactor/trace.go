@@ -1,0 +1,38 @@
+package reactor
+
+import (
+	"github.com/reactor-nats/reactor/codec"
+)
+
+var kindNames = [...]string{
+	codec.KindPub: "PUB", codec.KindHPub: "HPUB", codec.KindSub: "SUB", codec.KindUnsub: "UNSUB",
+	codec.KindPing: "PING", codec.KindPong: "PONG", codec.KindConnect: "CONNECT", codec.KindInfo: "INFO",
+	codec.KindOK: "+OK", codec.KindErr: "-ERR",
+}
+
+// trace logs one inbound op (-V). Only called when tracing is on: it formats.
+func (c *client) trace(op *codec.Op) {
+	ev := c.srv.log.Trace().Uint64("cid", c.cid)
+	if int(op.Kind) < len(kindNames) {
+		ev = ev.Str("op", kindNames[op.Kind])
+	}
+	if op.Subject != nil {
+		ev = ev.Bytes("subject", op.Subject)
+	}
+	if op.Reply != nil {
+		ev = ev.Bytes("reply", op.Reply)
+	}
+	if op.Queue != nil {
+		ev = ev.Bytes("queue", op.Queue)
+	}
+	if op.Sid != nil {
+		ev = ev.Bytes("sid", op.Sid)
+	}
+	if op.Arg != nil {
+		ev = ev.Bytes("arg", op.Arg)
+	}
+	if op.Payload != nil {
+		ev = ev.Int("size", len(op.Payload))
+	}
+	ev.Msg("<<-")
+}
