@@ -64,7 +64,13 @@ type rawConn struct {
 // dialRaw connects and consumes the INFO line, which it returns.
 func dialRaw(t testing.TB, s *Server) (*rawConn, string) {
 	t.Helper()
-	nc, err := net.DialTimeout("tcp", s.Addr(), 5*time.Second)
+	return dialRawAddr(t, s.Addr())
+}
+
+// dialRawAddr is dialRaw for any server, reactor or the reference nats-server.
+func dialRawAddr(t testing.TB, addr string) (*rawConn, string) {
+	t.Helper()
+	nc, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

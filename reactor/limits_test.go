@@ -12,27 +12,31 @@ import (
 	"github.com/nats-io/nats.go"
 )
 
+// limitArg is a SUB argument of exactly n bytes.
+func limitArg(n int) string { return "a " + strings.Repeat("1", n-2) }
+
+// limitCases run against a server with max_payload 1024 and max_control_line 256.
+var limitCases = []wireCase{
+	{"SUB argument at the limit", quiet + "SUB " + limitArg(256) + "\r\n", "", false},
+	{"SUB argument over the limit", quiet + "SUB " + limitArg(257) + "\r\n", "-ERR 'maximum control line exceeded'\r\n", true},
+	{"over the limit before the line ends", quiet + "SUB " + limitArg(257), "-ERR 'maximum control line exceeded'\r\n", true},
+	{"trailing blank counts", quiet + "SUB " + limitArg(256) + " \r\n", "-ERR 'maximum control line exceeded'\r\n", true},
+	{"blanks before the argument do not count", quiet + "SUB          " + limitArg(256) + "\r\n", "", false},
+	{"CONNECT is limited too", "CONNECT {\"name\":\"" + strings.Repeat("x", 300) + "\"}\r\n", "-ERR 'maximum control line exceeded'\r\n", true},
+	{"PING ignores what follows", quiet + "PING" + strings.Repeat("x", 400) + "\r\n", "PONG\r\n", false},
+	{"payload at the limit", quiet + "SUB foo 1\r\nPUB foo 1024\r\n" + strings.Repeat("x", 1024) + "\r\n",
+		"MSG foo 1 1024\r\n" + strings.Repeat("x", 1024) + "\r\n", false},
+	{"payload over the limit, refused from the control line", quiet + "PUB foo 1025\r\n", "-ERR 'Maximum Payload Violation'\r\n", true},
+	{"HPUB over the limit", "CONNECT {\"verbose\":false,\"pedantic\":false,\"headers\":true}\r\nHPUB foo 12 1025\r\n",
+		"-ERR 'Maximum Payload Violation'\r\n", true},
+}
+
 func TestControlLineAndPayloadLimits(t *testing.T) {
 	s := runServer(t, Options{MaxPayload: 1024, MaxControlLine: 256})
 	by := newBystander(t, s)
-	arg := func(n int) string { return "a " + strings.Repeat("1", n-2) } // a SUB argument of exactly n bytes
-	cases := []wireCase{
-		{"SUB argument at the limit", quiet + "SUB " + arg(256) + "\r\n", "", false},
-		{"SUB argument over the limit", quiet + "SUB " + arg(257) + "\r\n", "-ERR 'maximum control line exceeded'\r\n", true},
-		{"over the limit before the line ends", quiet + "SUB " + arg(257), "-ERR 'maximum control line exceeded'\r\n", true},
-		{"trailing blank counts", quiet + "SUB " + arg(256) + " \r\n", "-ERR 'maximum control line exceeded'\r\n", true},
-		{"blanks before the argument do not count", quiet + "SUB          " + arg(256) + "\r\n", "", false},
-		{"CONNECT is limited too", "CONNECT {\"name\":\"" + strings.Repeat("x", 300) + "\"}\r\n", "-ERR 'maximum control line exceeded'\r\n", true},
-		{"PING ignores what follows", quiet + "PING" + strings.Repeat("x", 400) + "\r\n", "PONG\r\n", false},
-		{"payload at the limit", quiet + "SUB foo 1\r\nPUB foo 1024\r\n" + strings.Repeat("x", 1024) + "\r\n",
-			"MSG foo 1 1024\r\n" + strings.Repeat("x", 1024) + "\r\n", false},
-		{"payload over the limit, refused from the control line", quiet + "PUB foo 1025\r\n", "-ERR 'Maximum Payload Violation'\r\n", true},
-		{"HPUB over the limit", "CONNECT {\"verbose\":false,\"pedantic\":false,\"headers\":true}\r\nHPUB foo 12 1025\r\n",
-			"-ERR 'Maximum Payload Violation'\r\n", true},
-	}
-	for _, tc := range cases {
+	for _, tc := range limitCases {
 		t.Run(tc.name, func(t *testing.T) {
-			runWireCase(t, s, tc, func(rc *rawConn) { rc.send(tc.send) })
+			runWireCase(t, s.Addr(), tc, func(rc *rawConn) { rc.send(tc.send) })
 			by.check(t)
 		})
 	}

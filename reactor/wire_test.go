@@ -127,7 +127,7 @@ func TestWireExchangesMatchNatsServer(t *testing.T) {
 	by := newBystander(t, s)
 	for _, tc := range wireCases {
 		t.Run(tc.name, func(t *testing.T) {
-			runWireCase(t, s, tc, func(rc *rawConn) { rc.send(tc.send) })
+			runWireCase(t, s.Addr(), tc, func(rc *rawConn) { rc.send(tc.send) })
 			by.check(t)
 		})
 	}
@@ -141,7 +141,7 @@ func TestWireFramesSplitByteByByte(t *testing.T) {
 	by := newBystander(t, s)
 	for _, tc := range wireCases {
 		t.Run(tc.name, func(t *testing.T) {
-			runWireCase(t, s, tc, func(rc *rawConn) {
+			runWireCase(t, s.Addr(), tc, func(rc *rawConn) {
 				for i := 0; i < len(tc.send); i++ {
 					if _, err := rc.nc.Write([]byte{tc.send[i]}); err != nil {
 						if !tc.closed {
@@ -156,9 +156,9 @@ func TestWireFramesSplitByteByByte(t *testing.T) {
 	by.check(t)
 }
 
-func runWireCase(t *testing.T, s *Server, tc wireCase, send func(*rawConn)) {
+func runWireCase(t *testing.T, addr string, tc wireCase, send func(*rawConn)) {
 	t.Helper()
-	rc, info := dialRaw(t, s)
+	rc, info := dialRawAddr(t, addr)
 	if !strings.HasPrefix(info, "INFO {") {
 		t.Fatalf("first line %q", info)
 	}
