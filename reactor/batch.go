@@ -13,6 +13,10 @@ type batch struct {
 	msgs    []batchMsg
 	items   []batchItem
 	lastSeq uint64 // the source loop's sequence of the message last copied in; dedupes fan-out
+
+	// producer is the publisher whose callback filled this batch (a batch is posted at the end of one
+	// callback, so it has one), or nil. The destination loop asks it to stall when a recipient falls behind.
+	producer *client
 }
 
 // span locates bytes inside batch.data.
@@ -42,8 +46,12 @@ func putBatch(b *batch) {
 	clear(b.items) // drop subscription pointers so closed clients can be collected
 	b.items = b.items[:0]
 	b.lastSeq = 0
+	b.producer = nil
 	batchPool.Put(b)
 }
+
+// size is what the batch holds, as counted against its destination loop's inbox.
+func (b *batch) size() int64 { return int64(len(b.data)) }
 
 func (b *batch) store(p []byte) span {
 	s := span{off: len(b.data), n: len(p)}

@@ -1,6 +1,8 @@
 package reactor
 
 import (
+	"sync/atomic"
+
 	"github.com/panjf2000/gnet/v2"
 	"github.com/valyala/bytebufferpool"
 
@@ -45,6 +47,13 @@ type client struct {
 	closing  bool                       // teardown done or under way: deliver nothing more, accept no more input
 	loopSlot int                        // index in loop.clients, for O(1) removal
 
+	pendingHighLocal bool        // last value stored in pendingHigh
+	stallOn          stallCause  // set during a callback that fed a lagging subscriber or loop: stall at the end
+	stalledOn        stallCause  // while paused: what must clear for reading to resume
+	pausedUntil      int64       // unix nanos; non-zero while reads are paused by a stall
+	pendingHigh      atomic.Bool // unsent output above the stall threshold; read by publishers on any loop
+	stallRequested   atomic.Bool // a subscriber's loop has asked this publisher's loop to stall it
+
 	pingsOut  int   // PINGs sent and not answered by a PONG
 	nextPing  int64 // unix nanos at which the next server PING is due
 	lastInput int64 // unix nanos of the last inbound bytes
@@ -82,9 +91,15 @@ func (c *client) queueErr(e *codec.Error) {
 // than max_pending behind.
 func (c *client) flush() {
 	c.writeOut()
-	if !c.closing && c.conn.OutboundBuffered() > c.srv.opts.MaxPending {
-		c.slowConsumer()
+	if c.closing {
+		return
 	}
+	pending := c.conn.OutboundBuffered()
+	if pending > c.srv.opts.MaxPending {
+		c.slowConsumer()
+		return
+	}
+	c.notePending(pending)
 }
 
 // writeOut writes the queued bytes. gnet writes at once and copies only what the kernel does not take, so the

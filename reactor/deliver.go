@@ -23,16 +23,25 @@ func (c *client) publish(m *message) {
 			continue
 		}
 		l.route(s, m)
+		c.noteRecipient(s.client)
 		delivered++
 	}
 	for _, group := range r.Queues {
 		if s := c.pickMember(group); s != nil {
 			l.route(s, m)
+			c.noteRecipient(s.client)
 			delivered++
 		}
 	}
 	if delivered == 0 && len(m.reply) > 0 && c.opts.NoResponders {
 		c.noResponders(m.subject, m.reply)
+	}
+}
+
+// noteRecipient remembers a recipient that is falling behind, so that c stalls on it after this callback.
+func (c *client) noteRecipient(r *client) {
+	if c.stallOn.none() && r.pendingHigh.Load() {
+		c.stallOn = stallCause{sub: r}
 	}
 }
 

@@ -61,6 +61,14 @@ func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 		return codec.AppendErr(info, codec.ErrMaxConnections.Text), gnet.Close
 	}
 	l := s.loopOf(gc.EventLoop())
+	if l.epollFD == 0 {
+		if fd, err := loopEpollFD(gc); err == nil {
+			l.epollFD = fd
+		} else {
+			l.epollFD = -1
+			s.log.Warn().Err(err).Msg("producer stalls disabled: cannot pause reads")
+		}
+	}
 	now := time.Now().UnixNano()
 	c := &client{
 		srv:       s,
@@ -97,13 +105,19 @@ func (e *engine) OnTraffic(gc gnet.Conn) gnet.Action {
 	}
 	buf, _ := gc.Peek(-1)
 	c.lastInput = time.Now().UnixNano()
+	c.loop.current = c // batches filled and posted in this callback name c as their producer
 	used, action := c.readOps(buf)
 	if used > 0 && !c.gone() {
 		_, _ = gc.Discard(used)
 	}
 	c.loop.endCallback()
+	c.loop.current = nil
 	if c.gone() {
 		return gnet.None // closed inside a write; gnet has released the connection
+	}
+	if on := c.stallOn; !on.none() {
+		c.stallOn = stallCause{}
+		c.stall(on)
 	}
 	return action
 }

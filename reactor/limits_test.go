@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -167,4 +168,61 @@ func TestSlowConsumerIsCutOffWithoutHurtingOthers(t *testing.T) {
 	if !pub.IsConnected() || !fast.IsConnected() {
 		t.Fatal("publisher or fast subscriber lost its connection")
 	}
+}
+
+// TestReadPauseAppliesBackPressure: a subscriber that reads, only slowly, is not cut off: its publisher is
+// stalled (its socket left unread) until the subscriber catches up, and every message arrives.
+func TestReadPauseAppliesBackPressure(t *testing.T) {
+	s := runServer(t, Options{MaxPending: 4 << 20})
+	// Default socket buffers: this subscriber is slow, not stuck. (A 4 KiB receive window would make it
+	// slower than the trickle a stalled publisher still sends, and nats-server cuts such a reader too.)
+	slow, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	slow.Write([]byte(quiet + "SUB pressure 1\r\n"))
+	waitFor(t, "subscribed", 5*time.Second, func() bool { return s.Stats().Subscriptions == 1 })
+
+	const msgs, size = 32000, 1000 // 32 MB: eight times max_pending
+	payload := bytes.Repeat([]byte("x"), size)
+	msgLen := len(fmt.Sprintf("MSG pressure 1 %d\r\n", size)) + size + 2
+	received := make(chan int, 1)
+	go func() { // at most 256 KiB a millisecond: slower than the publisher, faster than a stalled trickle
+		buf := make([]byte, 256<<10)
+		total := 0
+		_ = slow.SetReadDeadline(time.Now().Add(60 * time.Second))
+		for total < msgs*msgLen { // plus the INFO line, so this reads until the close below at the latest
+			n, err := slow.Read(buf)
+			total += n
+			if err != nil {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		received <- total
+	}()
+
+	pub := connect(t, s)
+	for i := 0; i < msgs; i++ {
+		if err := pub.Publish("pressure", payload); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := pub.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for s.Stats().OutMsgs != msgs {
+		if time.Now().After(deadline) {
+			t.Fatalf("not all delivered: %+v", s.Stats())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+
+	if st := s.Stats(); st.SlowConsumers != 0 || st.Stalls == 0 {
+		t.Fatalf("slow consumers %d (want 0), stalls %d (want > 0)", st.SlowConsumers, st.Stalls)
+	}
+	slow.Close()
+	<-received
 }

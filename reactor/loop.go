@@ -3,6 +3,8 @@ package reactor
 import (
 	"context"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/panjf2000/gnet/v2"
 )
@@ -23,13 +25,23 @@ type loop struct {
 	outbox  []*batch  // by destination loop index; nil when nothing is pending for that loop
 	touched []int     // destination indexes with a non-nil outbox
 	msgSeq  uint64    // numbers messages published on this loop, for batch.add's dedupe
+	current *client   // the publisher whose callback is running, or nil; recorded in the batches it fills
 	spare   []*batch  // recycled inbox slice
 	tally   tally     // counters of the current callback, committed to stats at its end
 	stats   loopStats // read by monitoring from any goroutine
 
+	epollFD      int           // the loop's epoll descriptor, for pausing reads (readpause.go); 0 if unknown
+	paused       []*client     // publishers whose reads are paused by a stall (stall.go)
+	lagging      []*client     // subscribers whose unsent output is above the stall threshold
+	stallClockOn bool          // stallTimer is armed or its tick is queued
+	stallTimer   *time.Timer   // drives stallClockTick while paused or lagging is non-empty
+	stallTask    gnet.Runnable // allocated once: stallClockTick
+
 	mu    sync.Mutex // guards inbox and armed: the only state other loops touch
 	inbox []*batch
 	armed bool // a drain is scheduled and has not yet taken the inbox
+
+	inboxBytes atomic.Int64 // bytes posted to this loop and not yet drained; publishers stall above inboxHigh
 
 	drainTask gnet.Runnable // allocated once; Execute'd when the inbox becomes non-empty
 }
@@ -37,6 +49,7 @@ type loop struct {
 func newLoop(srv *Server, idx int, el gnet.EventLoop) *loop {
 	l := &loop{idx: idx, el: el, srv: srv, outbox: make([]*batch, srv.opts.EventLoops)}
 	l.drainTask = gnet.RunnableFunc(l.drain)
+	l.stallTask = gnet.RunnableFunc(l.stallClockTick)
 	return l
 }
 
@@ -69,6 +82,7 @@ func (l *loop) route(s *subscription, m *message) {
 	b := l.outbox[dest.idx]
 	if b == nil {
 		b = getBatch()
+		b.producer = l.current
 		l.outbox[dest.idx] = b
 		l.touched = append(l.touched, dest.idx)
 	}
@@ -87,13 +101,18 @@ func (l *loop) postOutboxes() {
 	for _, d := range l.touched {
 		b := l.outbox[d]
 		l.outbox[d] = nil
-		l.srv.loopAt(d).post(b)
+		dest := l.srv.loopAt(d)
+		dest.post(b)
+		if p := l.current; p != nil && p.stallOn.none() && dest.inboxBytes.Load() > l.srv.inboxHigh {
+			p.stallOn = stallCause{loop: dest}
+		}
 	}
 	l.touched = l.touched[:0]
 }
 
 // post hands a batch to this loop from any goroutine. Only the first post after a drain schedules a drain.
 func (l *loop) post(b *batch) {
+	l.inboxBytes.Add(b.size())
 	l.mu.Lock()
 	l.inbox = append(l.inbox, b)
 	arm := !l.armed
@@ -123,11 +142,19 @@ func (l *loop) drain(context.Context) error {
 			m := b.message(it.msg)
 			l.deliver(it.sub, &m)
 		}
+	}
+	l.endCallback()
+	for _, b := range in {
+		l.inboxBytes.Add(-b.size())
+		if b.producer != nil {
+			if on := b.fedSlowRecipient(); on != nil {
+				b.producer.requestStall(on)
+			}
+		}
 		putBatch(b)
 	}
 	clear(in)
 	l.spare = in[:0]
-	l.endCallback()
 	return nil
 }
 

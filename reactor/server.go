@@ -24,7 +24,9 @@ type Server struct {
 	accounts map[string]*account // immutable after New
 	global   *account
 
-	connCap int // connections admitted at once: max_connections, lowered to fit the open-files limit
+	connCap        int   // connections admitted at once: max_connections, lowered to fit the open-files limit
+	stallThreshold int   // unsent bytes of a subscriber above which its publishers are stalled: 3/4 max_pending
+	inboxHigh      int64 // bytes waiting in a loop's inbox above which publishers feeding it are stalled
 
 	eng     gnet.Engine
 	port    int
@@ -69,6 +71,10 @@ func New(opts Options) (*Server, error) {
 		s.accounts[name] = newAccount(name)
 	}
 	s.global = s.accounts[globalAccountName]
+	s.stallThreshold = opts.MaxPending / 4 * 3
+	// A whole inbox may land on one subscriber in one drain, so it must fit in the room left above the
+	// stall threshold.
+	s.inboxHigh = int64(min(opts.MaxPending/8, 8<<20))
 	s.connCap = connectionCap(opts.MaxConnections)
 	if s.connCap < opts.MaxConnections {
 		s.log.Warn().Int("max_connections", opts.MaxConnections).Int("admitted", s.connCap).

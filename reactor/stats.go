@@ -13,6 +13,7 @@ type tally struct {
 type loopStats struct {
 	inMsgs, inBytes, outMsgs, outBytes atomic.Int64
 	slowConsumers                      atomic.Int64
+	stalls                             atomic.Int64 // publisher reads paused for a slow subscriber
 }
 
 func (l *loop) commitStats() {
@@ -34,6 +35,7 @@ type Stats struct {
 	OutMsgs       int64
 	OutBytes      int64
 	SlowConsumers int64
+	Stalls        int64 // times a publisher's reads were paused because a subscriber fell behind
 	Connections   int
 	Subscriptions int
 }
@@ -47,6 +49,7 @@ func (s *Server) Stats() Stats {
 		st.OutMsgs += l.stats.outMsgs.Load()
 		st.OutBytes += l.stats.outBytes.Load()
 		st.SlowConsumers += l.stats.slowConsumers.Load()
+		st.Stalls += l.stats.stalls.Load()
 	}
 	st.Connections = int(s.numClients.Load())
 	for _, a := range s.accounts {

@@ -1,0 +1,167 @@
+package reactor
+
+import (
+	"context"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+)
+
+// Producer stalls, as nats-server has them: when a publisher's message goes to a connection whose unsent
+// output is above three quarters of max_pending, the publisher's socket is left unread (readpause.go) until
+// that subscriber is back below the mark, or stallMax has passed. TCP then slows the publisher to the pace
+// of its subscriber. A subscriber that is stuck still passes max_pending (a stall only delays the publisher)
+// and is cut off as a slow consumer.
+//
+// Who knows what:
+//   - A subscriber's loop publishes its level in pendingHigh after each write, and, while the level is high,
+//     re-reads it every stallTick (gnet drains sockets without telling us) so that it falls in time.
+//   - A publisher learns of a lagging subscriber on the same or another loop from pendingHigh as it routes,
+//     and from the subscriber's loop, which asks for a stall after draining a batch into a lagging subscriber
+//     (the batch names its producer): the second covers what was in flight between loops.
+//   - Between loops, a destination loop's inbox may also back up (it is busy, or starved of CPU): a
+//     publisher whose batches leave an inbox above inboxHigh bytes stalls until that inbox has drained.
+//   - A loop's stall clock ticks every stallTick while the loop has paused publishers or lagging subscribers,
+//     and is idle otherwise.
+
+const (
+	stallMax  = 5 * time.Millisecond // longest one stall keeps a publisher unread (nats-server: 5ms)
+	stallTick = time.Millisecond     // how often a loop re-checks its stalls and lagging subscribers
+)
+
+// notePending publishes whether c's unsent output is high enough to stall its publishers. Runs on c's loop.
+func (c *client) notePending(pending int) {
+	high := pending > c.srv.stallThreshold
+	if high == c.pendingHighLocal {
+		return
+	}
+	c.pendingHighLocal = high
+	c.pendingHigh.Store(high)
+	if high {
+		c.loop.lagging = append(c.loop.lagging, c)
+		c.loop.startStallClock()
+	}
+}
+
+// stallCause is what a publisher waits on while stalled: a subscriber behind on its socket, or a loop
+// behind on its inbox. Exactly one is set.
+type stallCause struct {
+	sub  *client
+	loop *loop
+}
+
+func (sc stallCause) none() bool { return sc.sub == nil && sc.loop == nil }
+
+// holds reports whether the cause still stands. Safe from any loop.
+func (sc stallCause) holds() bool {
+	if sc.sub != nil {
+		return sc.sub.pendingHigh.Load()
+	}
+	return sc.loop.inboxBytes.Load() > sc.loop.srv.inboxHigh
+}
+
+// fedSlowRecipient returns a recipient of b that is now behind, or nil. Runs on the destination loop after
+// its flush, where pendingHighLocal is current.
+func (b *batch) fedSlowRecipient() *client {
+	for _, it := range b.items {
+		if it.sub.client.pendingHighLocal {
+			return it.sub.client
+		}
+	}
+	return nil
+}
+
+// requestStall asks c's loop, from another loop, to stall c on subscriber on. One request is in flight at a
+// time.
+func (c *client) requestStall(on *client) {
+	if !c.stallRequested.CompareAndSwap(false, true) {
+		return
+	}
+	err := c.loop.el.Execute(context.Background(), gnet.RunnableFunc(func(context.Context) error {
+		c.stallRequested.Store(false)
+		c.stall(stallCause{sub: on})
+		return nil
+	}))
+	if err != nil {
+		c.stallRequested.Store(false)
+	}
+}
+
+// stall stops reading from c, a publisher, until its cause has cleared or stallMax has passed. Runs on c's
+// loop.
+func (c *client) stall(on stallCause) {
+	l := c.loop
+	if l.epollFD <= 0 || c.closing || c.pausedUntil != 0 || !on.holds() {
+		return
+	}
+	if err := c.setReading(false); err != nil {
+		return
+	}
+	l.stats.stalls.Add(1)
+	c.pausedUntil = time.Now().Add(stallMax).UnixNano()
+	c.stalledOn = on
+	l.paused = append(l.paused, c)
+	l.startStallClock()
+}
+
+func (l *loop) startStallClock() {
+	if l.stallClockOn {
+		return
+	}
+	l.stallClockOn = true
+	if l.stallTimer == nil {
+		l.stallTimer = time.AfterFunc(stallTick, l.fireStallClock)
+	} else {
+		l.stallTimer.Reset(stallTick)
+	}
+}
+
+// fireStallClock runs on the timer's goroutine and hands the tick to the loop.
+func (l *loop) fireStallClock() {
+	if err := l.el.Execute(context.Background(), l.stallTask); err != nil {
+		l.stallClockOn = false // shutting down; racing with the loop is harmless as the loop is gone
+	}
+}
+
+// stallClockTick re-reads the level of lagging subscribers and resumes publishers whose subscriber caught
+// up or whose stall ran out. Runs on the loop.
+func (l *loop) stallClockTick(context.Context) error {
+	lagging := l.lagging[:0]
+	for _, c := range l.lagging {
+		if !c.closing && !c.gone() {
+			c.pendingHighLocal = false // notePending re-adds it if still high
+			if pending := c.conn.OutboundBuffered(); pending > c.srv.stallThreshold {
+				c.pendingHighLocal = true
+				lagging = append(lagging, c)
+				continue
+			}
+		}
+		c.pendingHighLocal = false
+		c.pendingHigh.Store(false)
+	}
+	clear(l.lagging[len(lagging):])
+	l.lagging = lagging
+
+	now := time.Now().UnixNano()
+	paused := l.paused[:0]
+	for _, c := range l.paused {
+		switch {
+		case c.closing || c.gone():
+			c.pausedUntil, c.stalledOn = 0, stallCause{}
+		case now >= c.pausedUntil || !c.stalledOn.holds():
+			c.pausedUntil, c.stalledOn = 0, stallCause{}
+			_ = c.setReading(true)
+		default:
+			paused = append(paused, c)
+		}
+	}
+	clear(l.paused[len(paused):])
+	l.paused = paused
+
+	if len(l.paused) > 0 || len(l.lagging) > 0 {
+		l.stallTimer.Reset(stallTick)
+	} else {
+		l.stallClockOn = false
+	}
+	return nil
+}
