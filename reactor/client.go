@@ -27,13 +27,13 @@ type client struct {
 	// Immutable after open.
 	srv  *Server
 	loop *loop
-	conn gnet.Conn // nil for kindInternal
 	kind connKind
 	cid  uint64
 	host string // remote IP, as client_ip
 	port int
 
 	// Loop-owned.
+	conn            gnet.Conn // nil for kindInternal, and from OnClose on (gnet reuses the Conn and its fd)
 	acct            *account
 	parser          codec.Parser
 	need            int // bytes the inbound buffer must hold before the pending frame can complete; 0 if unknown

@@ -116,11 +116,10 @@ func (l *loop) startStallClock() {
 	}
 }
 
-// fireStallClock runs on the timer's goroutine and hands the tick to the loop.
+// fireStallClock runs on the timer's goroutine and hands the tick to the loop. It touches no loop state: if
+// Execute fails the engine is shutting down and the loop will never run again.
 func (l *loop) fireStallClock() {
-	if err := l.el.Execute(context.Background(), l.stallTask); err != nil {
-		l.stallClockOn = false // shutting down; racing with the loop is harmless as the loop is gone
-	}
+	_ = l.el.Execute(context.Background(), l.stallTask)
 }
 
 // stallClockTick re-reads the level of lagging subscribers and resumes publishers whose subscriber caught
