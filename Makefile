@@ -34,11 +34,26 @@ test: lint tools build
 	REACTOR_BIN=$(BIN)/reactor NATS_CLI=$(BIN)/nats NATS_SERVER_BIN=$(BIN)/nats-server \
 		$(GO) test -count=1 -race -timeout 8m $(RACE_PKGS)
 
-bench: build
-	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=1s ./codec/ ./subtrie/
+# reactor against the reference nats-server, same workloads, medians of 5 alternating runs (about 5 minutes);
+# writes bench/RESULTS.md. See bench/doc.go.
+bench: build tools
+	$(GO) run ./bench/cmd/matrix -reactor $(BIN)/reactor -nats-server $(BIN)/nats-server \
+		-reps 5 -timeout 60s -out bench/RESULTS.md
+
+# The Go micro-benchmarks of the hot path (allocations per op): codec, subject index, in-process server.
+.PHONY: bench-micro
+bench-micro:
+	$(GO) test -run='^$$' -bench=. -benchmem ./codec/ ./subtrie/ ./reactor/
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./codec/
+
+# Idle-connection cost, reactor vs nats-server: N idle subscribers each (default 10000 and 19000; one
+# count with `make bench-conns N=19000`), results in bench/CONNS.md. Bounded by a 10-minute timeout.
+.PHONY: bench-conns
+bench-conns: build tools
+	$(GO) run ./bench/cmd/conns -n '$(or $(N),10000 19000)' -reactor $(BIN)/reactor \
+		-nats-server $(BIN)/nats-server -out bench/CONNS.md
 
 lint:
 	$(GO) vet ./...

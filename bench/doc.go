@@ -6,4 +6,28 @@
 // Rules it keeps: loopback only; every workload is bounded in count and time and stops by itself; servers
 // are started and stopped by the harness; medians of at least three repetitions, alternating the servers row
 // by row, because these machines are noisy and only ratios mean anything.
+//
+// # The matrix (make bench, cmd/matrix)
+//
+// Both servers start once and serve the whole matrix. For each row of Rows (workloads.go), each repetition
+// runs the row against one server and then the other, alternating which goes first (matrix.go), so that a
+// disturbance on the machine lands on both servers rather than on one's whole column. A run is a fresh set
+// of nats.go connections, one per publisher, subscriber, requester or responder (clients.go), on a subject
+// of its own:
+//
+//   - throughput.go: subscribers subscribe with unlimited client-side pending limits and are confirmed with
+//     a Flush; then publishers send a fixed count. Pub-only rows are timed at the publisher (publish N,
+//     Flush); pub/sub rows at the subscribers, from the first message any of them receives to the last.
+//   - latency.go: one responder, and requesters calling Request synchronously in a loop; rate over wall
+//     time, nearest-rank p50 and p99 over every round trip.
+//   - slowconsumer.go: a fast subscriber's throughput alone and beside a raw-socket subscriber that never
+//     reads, and whether the server cut the stuck one off.
+//
+// A run that has not finished within its timeout fails: its sockets are closed under nats.go, so even a
+// publisher blocked on a server that stopped reading returns, and the matrix moves on. Repetitions reduce
+// to medians (stats.go, Summarize), and report.go renders the markdown tables, header and notes (failed
+// repetitions, noisy rows) that the driver prints and writes to bench/RESULTS.md.
+//
+// The driver runs on the same 2-core machine as the servers and takes CPU from them; every server pays the
+// same, which is why only the ratios, not the absolute rates, are comparable across machines.
 package bench

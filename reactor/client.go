@@ -42,80 +42,28 @@ type client struct {
 	sentConnectInfo bool // the post-CONNECT INFO of protocol 1 has gone out
 	subs            subIndex
 
-	out      *bytebufferpool.ByteBuffer // frames for this wake-up's flush; nil while nothing is queued
+	out      *bytebufferpool.ByteBuffer // frames not yet handed to gnet (output.go); nil when none
 	dirty    bool                       // on loop.dirty, out holds bytes to flush
 	closing  bool                       // teardown done or under way: deliver nothing more, accept no more input
 	loopSlot int                        // index in loop.clients, for O(1) removal
 
+	queuedBytes      int64       // bytes handed to the socket so far; less OutboundBuffered, bytes it took
+	lagging          bool        // on loop.lagging: unsent output above the stall threshold
+	lagStuck         bool        // lagging, and the socket has taken nothing for stuckAfter
+	lagWritten       int64       // bytes the socket had taken at the last progress check
+	lagProgressAt    int64       // unix nanos of the last progress seen while lagging
+	held             bool        // on loop.held: c.out waits for gnet's queue to drain (flush)
 	pendingHighLocal bool        // last value stored in pendingHigh
 	stallOn          stallCause  // set during a callback that fed a lagging subscriber or loop: stall at the end
 	stalledOn        stallCause  // while paused: what must clear for reading to resume
 	pausedUntil      int64       // unix nanos; non-zero while reads are paused by a stall
-	pendingHigh      atomic.Bool // unsent output above the stall threshold; read by publishers on any loop
+	pendingHigh      atomic.Bool // lagging and not stuck: publishers stall; read by publishers on any loop
 	stallRequested   atomic.Bool // a subscriber's loop has asked this publisher's loop to stall it
 
 	pingsOut  int   // PINGs sent and not answered by a PONG
 	nextPing  int64 // unix nanos at which the next server PING is due
 	lastInput int64 // unix nanos of the last inbound bytes
 	rttPinged bool  // the first PING, which nats-server sends whatever the activity, has gone out
-}
-
-// queue appends bytes for the next flush of this client's loop.
-func (c *client) queue(frame []byte) {
-	c.buffer().B = append(c.out.B, frame...)
-}
-
-// buffer returns the outbound buffer, taking one from the pool and marking the client dirty if needed.
-// Callers append to buffer().B directly to avoid an intermediate copy.
-func (c *client) buffer() *bytebufferpool.ByteBuffer {
-	if c.out == nil {
-		c.out = codec.GetBuffer()
-	}
-	if !c.dirty {
-		c.dirty = true
-		c.loop.dirty = append(c.loop.dirty, c)
-	}
-	return c.out
-}
-
-// queueErr queues -ERR '<text>', unless e is one nats-server closes on without a word.
-func (c *client) queueErr(e *codec.Error) {
-	if e.Text == "" {
-		return
-	}
-	b := c.buffer()
-	b.B = codec.AppendErr(b.B, e.Text)
-}
-
-// flush hands the queued bytes to the socket, then cuts the connection off if the socket has fallen more
-// than max_pending behind.
-func (c *client) flush() {
-	c.writeOut()
-	if c.closing {
-		return
-	}
-	pending := c.conn.OutboundBuffered()
-	if pending > c.srv.opts.MaxPending {
-		c.slowConsumer()
-		return
-	}
-	c.notePending(pending)
-}
-
-// writeOut writes the queued bytes. gnet writes at once and copies only what the kernel does not take, so the
-// buffer goes back to the pool right away. A failing write closes the connection inside Write (OnClose runs
-// synchronously), which is why the buffer is detached from c before the call.
-func (c *client) writeOut() {
-	out := c.out
-	c.out = nil
-	c.dirty = false
-	if out == nil {
-		return
-	}
-	if !c.closing && len(out.B) > 0 {
-		_, _ = c.conn.Write(out.B)
-	}
-	codec.PutBuffer(out)
 }
 
 // gone reports that gnet has closed the connection and released its Conn.

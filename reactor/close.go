@@ -31,7 +31,7 @@ func (c *client) closeWithErr(e *codec.Error) {
 	if e != nil {
 		c.queueErr(e)
 	}
-	c.writeOut()
+	c.writeOut(true)
 	c.teardown()
 	if c.conn != nil {
 		_ = c.conn.Close()

@@ -33,6 +33,7 @@ type loop struct {
 	epollFD      int           // the loop's epoll descriptor, for pausing reads (readpause.go); 0 if unknown
 	paused       []*client     // publishers whose reads are paused by a stall (stall.go)
 	lagging      []*client     // subscribers whose unsent output is above the stall threshold
+	held         []*client     // connections whose output waits for gnet's queue to drain (client.flush)
 	stallClockOn bool          // stallTimer is armed or its tick is queued
 	stallTimer   *time.Timer   // drives stallClockTick while paused or lagging is non-empty
 	stallTask    gnet.Runnable // allocated once: stallClockTick

@@ -13,34 +13,71 @@ import (
 // of its subscriber. A subscriber that is stuck still passes max_pending (a stall only delays the publisher)
 // and is cut off as a slow consumer.
 //
+// Slow is not stuck: a subscriber that has stopped reading altogether must not hold its publishers back
+// (nats-server stalls them anyway, and every other subscriber of those publishers pays until the stuck one
+// is cut). So a lagging subscriber whose socket has taken no bytes for stuckAfter stops stalling publishers;
+// they run at full speed again and the stuck subscriber reaches max_pending and is cut off soon after.
+//
 // Who knows what:
-//   - A subscriber's loop publishes its level in pendingHigh after each write, and, while the level is high,
-//     re-reads it every stallTick (gnet drains sockets without telling us) so that it falls in time.
+//   - A subscriber's loop publishes in pendingHigh whether it is behind and not stuck, after each write and,
+//     while it is behind, every stallTick (gnet drains sockets without telling us, so the loop re-reads the
+//     level and the bytes written since the last tick).
 //   - A publisher learns of a lagging subscriber on the same or another loop from pendingHigh as it routes,
 //     and from the subscriber's loop, which asks for a stall after draining a batch into a lagging subscriber
 //     (the batch names its producer): the second covers what was in flight between loops.
 //   - Between loops, a destination loop's inbox may also back up (it is busy, or starved of CPU): a
 //     publisher whose batches leave an inbox above inboxHigh bytes stalls until that inbox has drained.
-//   - A loop's stall clock ticks every stallTick while the loop has paused publishers or lagging subscribers,
-//     and is idle otherwise.
+//   - A loop's stall clock ticks every stallTick while the loop has paused publishers, lagging subscribers
+//     or held output (client.flush), and is idle otherwise.
 
 const (
-	stallMax  = 5 * time.Millisecond // longest one stall keeps a publisher unread (nats-server: 5ms)
-	stallTick = time.Millisecond     // how often a loop re-checks its stalls and lagging subscribers
+	stallMax   = 5 * time.Millisecond  // longest one stall keeps a publisher unread (nats-server: 5ms)
+	stallTick  = time.Millisecond      // how often a loop re-checks its stalls and lagging subscribers
+	stuckAfter = 50 * time.Millisecond // a lagging subscriber whose socket took nothing this long is stuck
 )
 
-// notePending publishes whether c's unsent output is high enough to stall its publishers. Runs on c's loop.
+// notePending records c's unsent output after a write. Above the stall threshold c joins its loop's lagging
+// list, and its publishers are stalled until it drains or is found stuck. Runs on c's loop.
 func (c *client) notePending(pending int) {
-	high := pending > c.srv.stallThreshold
-	if high == c.pendingHighLocal {
+	if c.lagging || pending <= c.srv.stallThreshold {
 		return
 	}
-	c.pendingHighLocal = high
-	c.pendingHigh.Store(high)
-	if high {
-		c.loop.lagging = append(c.loop.lagging, c)
-		c.loop.startStallClock()
+	c.lagging = true
+	c.lagStuck = false
+	c.lagWritten = c.queuedBytes - int64(c.conn.OutboundBuffered())
+	c.lagProgressAt = time.Now().UnixNano()
+	c.setPendingHigh(true)
+	c.loop.lagging = append(c.loop.lagging, c)
+	c.loop.startStallClock()
+}
+
+func (c *client) setPendingHigh(high bool) {
+	if high != c.pendingHighLocal {
+		c.pendingHighLocal = high
+		c.pendingHigh.Store(high)
 	}
+}
+
+// checkLag re-reads a lagging subscriber's level and progress; it reports whether c is still lagging.
+func (c *client) checkLag(now int64) bool {
+	if c.closing || c.gone() {
+		c.lagging = false
+		c.setPendingHigh(false)
+		return false
+	}
+	pending := c.pending()
+	if pending <= c.srv.stallThreshold {
+		c.lagging = false
+		c.setPendingHigh(false)
+		return false
+	}
+	if written := c.queuedBytes - int64(c.conn.OutboundBuffered()); written > c.lagWritten {
+		c.lagWritten, c.lagProgressAt, c.lagStuck = written, now, false
+	} else if now-c.lagProgressAt > int64(stuckAfter) {
+		c.lagStuck = true
+	}
+	c.setPendingHigh(!c.lagStuck)
+	return true
 }
 
 // stallCause is what a publisher waits on while stalled: a subscriber behind on its socket, or a loop
@@ -125,23 +162,17 @@ func (l *loop) fireStallClock() {
 // stallClockTick re-reads the level of lagging subscribers and resumes publishers whose subscriber caught
 // up or whose stall ran out. Runs on the loop.
 func (l *loop) stallClockTick(context.Context) error {
+	l.holdTick()
+	now := time.Now().UnixNano()
 	lagging := l.lagging[:0]
 	for _, c := range l.lagging {
-		if !c.closing && !c.gone() {
-			c.pendingHighLocal = false // notePending re-adds it if still high
-			if pending := c.conn.OutboundBuffered(); pending > c.srv.stallThreshold {
-				c.pendingHighLocal = true
-				lagging = append(lagging, c)
-				continue
-			}
+		if c.checkLag(now) {
+			lagging = append(lagging, c)
 		}
-		c.pendingHighLocal = false
-		c.pendingHigh.Store(false)
 	}
 	clear(l.lagging[len(lagging):])
 	l.lagging = lagging
 
-	now := time.Now().UnixNano()
 	paused := l.paused[:0]
 	for _, c := range l.paused {
 		switch {
@@ -157,10 +188,25 @@ func (l *loop) stallClockTick(context.Context) error {
 	clear(l.paused[len(paused):])
 	l.paused = paused
 
-	if len(l.paused) > 0 || len(l.lagging) > 0 {
+	if len(l.paused) > 0 || len(l.lagging) > 0 || len(l.held) > 0 {
 		l.stallTimer.Reset(stallTick)
 	} else {
 		l.stallClockOn = false
 	}
 	return nil
+}
+
+// holdTick hands held output to gnet for every connection whose gnet queue has drained. Runs on the loop,
+// between callbacks.
+func (l *loop) holdTick() {
+	held := l.held[:0]
+	for _, c := range l.held {
+		if !c.gone() && c.writeOut(false) {
+			held = append(held, c)
+			continue
+		}
+		c.held = false
+	}
+	clear(l.held[len(held):])
+	l.held = held
 }

@@ -18,6 +18,7 @@ type flags struct {
 	logJSON     bool
 	pidFile     string
 	showVersion bool
+	profilePort int
 }
 
 func parseFlags(args []string, stderr io.Writer) (*flags, error) {
@@ -52,6 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.BoolVar(&f.showVersion, "version", false, "Show version")
 	fs.BoolVar(&f.logJSON, "log_json", false, "Log JSON lines instead of console text")
 	fs.IntVar(&o.EventLoops, "loops", 0, "Number of event loops (default GOMAXPROCS)")
+	fs.IntVar(&f.profilePort, "profile", 0, "Profiling HTTP port (pprof)")
 
 	if err := fs.Parse(args); err != nil {
 		return nil, err

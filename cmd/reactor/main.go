@@ -53,6 +53,9 @@ func run(args []string, stderr io.Writer) int {
 		defer os.Remove(f.pidFile)
 	}
 
+	if f.profilePort > 0 {
+		go serveProfile(f.profilePort, log)
+	}
 	f.opts.Logger = log
 	srv, err := reactor.New(f.opts)
 	if err != nil {

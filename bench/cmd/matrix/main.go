@@ -1,0 +1,118 @@
+// Command matrix runs the benchmark matrix against reactor and nats-server side by side and writes
+// bench/RESULTS.md: `make bench` runs it. It only parses flags and wires package bench together.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"syscall"
+	"time"
+
+	"github.com/reactor-nats/reactor/bench"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "matrix:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	root, err := bench.RepoRoot(".")
+	if err != nil {
+		return err
+	}
+	var (
+		reactorBin = flag.String("reactor", filepath.Join(root, "bin", "reactor"), "reactor binary")
+		natsBin    = flag.String("nats-server", filepath.Join(root, "bin", "nats-server"), "nats-server binary")
+		out        = flag.String("out", filepath.Join(root, "bench", "RESULTS.md"), "results file, relative to the repository root; empty for none")
+		reps       = flag.Int("reps", 3, "repetitions of every row against every server (medians are reported)")
+		scale      = flag.Float64("scale", 1, "multiplies every row's message count (each row takes 1–2 s on reactor at 1)")
+		isoMsgs    = flag.Int("iso-msgs", bench.DefaultIsolation.Msgs, "messages per slow-consumer run")
+		isoPayload = flag.Int("iso-payload", bench.DefaultIsolation.Payload, "payload bytes per slow-consumer message")
+		timeout    = flag.Duration("timeout", 60*time.Second, "a run that takes longer fails")
+		maxTime    = flag.Duration("max-time", 20*time.Minute, "runs still to start after this fail at once, so the whole matrix is bounded")
+		only       = flag.String("run", "", "run only rows whose name matches this regexp (\"slow consumer\" names the isolation section)")
+	)
+	flag.Parse()
+	if *reps < 1 || *scale <= 0 || *isoMsgs < 1 || *isoPayload < 1 {
+		return fmt.Errorf("-reps, -scale, -iso-msgs and -iso-payload must be positive")
+	}
+	selected, err := regexp.Compile(*only)
+	if err != nil {
+		return fmt.Errorf("-run: %w", err)
+	}
+
+	interrupted, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeoutCause(interrupted, *maxTime, fmt.Errorf("matrix passed -max-time %v", *maxTime))
+	defer cancel()
+
+	reactor, err := bench.StartReactor(*reactorBin)
+	if err != nil {
+		return err
+	}
+	defer reactor.Stop()
+	natsServer, err := bench.StartNatsServer(*natsBin)
+	if err != nil {
+		return err
+	}
+	defer natsServer.Stop()
+	servers := []*bench.Server{reactor, natsServer}
+	versions := map[string]string{reactor.Name: bench.Version(*reactorBin), natsServer.Name: bench.Version(*natsBin)}
+	cpuBefore := map[string]time.Duration{}
+	for _, s := range servers {
+		cpuBefore[s.Name], _ = s.CPUTime()
+	}
+
+	var rows []bench.Row
+	for _, row := range bench.Rows(*scale) {
+		if selected.MatchString(row.Name) {
+			rows = append(rows, row)
+		}
+	}
+	report := bench.Report{
+		Date:     time.Now(),
+		Machine:  bench.Machine(),
+		Commit:   bench.Commit(root),
+		Reps:     *reps,
+		Subject:  reactor.Name,
+		Baseline: natsServer.Name,
+	}
+	report.Rows = bench.RunMatrix(ctx, servers, rows, bench.MatrixConfig{Reps: *reps, Timeout: *timeout, Progress: os.Stderr})
+	if selected.MatchString("slow consumer") {
+		report.Isolation = bench.RunIsolation(ctx, servers, bench.IsolationConfig{
+			Msgs: *isoMsgs, Payload: *isoPayload, Reps: *reps, Timeout: *timeout, Progress: os.Stderr,
+		})
+	}
+	if interrupted.Err() != nil {
+		return fmt.Errorf("interrupted; %s left as it was", *out)
+	}
+
+	for _, s := range servers {
+		cpu, _ := s.CPUTime()
+		rss, _ := s.RSS()
+		report.ServerInfo = append(report.ServerInfo, fmt.Sprintf("%s; %.1f s CPU over the run, %.0f MiB RSS at the end",
+			versions[s.Name], (cpu-cpuBefore[s.Name]).Seconds(), float64(rss)/(1<<20)))
+	}
+
+	fmt.Print(report.Tables())
+	if *out == "" {
+		return nil
+	}
+	path := *out
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(root, path)
+	}
+	if err := os.WriteFile(path, []byte(report.Markdown()), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintln(os.Stderr, "wrote", path)
+	return nil
+}

@@ -1,0 +1,91 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Kind says how a row drives a server and where it measures.
+type Kind int
+
+const (
+	// PubOnly publishes with nobody subscribed and measures at the publisher: N publishes and a Flush.
+	PubOnly Kind = iota
+	// PubSub publishes to subscribers and measures at the subscribers: every message received by every
+	// subscriber, from the first to arrive to the last.
+	PubSub
+	// RequestReply sends synchronous requests to one responder and measures each round trip.
+	RequestReply
+)
+
+// Row is one line of the matrix: a workload shape, driven identically against every server.
+type Row struct {
+	Name    string
+	Kind    Kind
+	Payload int  // bytes per message
+	Pubs    int  // publishers, or requesters for RequestReply
+	Subs    int  // subscribers (PubSub), each on its own connection
+	Queue   bool // the subscribers share one queue group, so each message reaches one of them
+	Msgs    int  // messages published per run over all publishers, or requests over all requesters
+}
+
+// Deliveries is how many messages the subscribers receive between them in one run.
+func (r Row) Deliveries() int {
+	if r.Kind != PubSub || r.Queue {
+		return r.Msgs
+	}
+	return r.Msgs * r.Subs
+}
+
+// Rows is the matrix. Every row sends a fixed count rather than running for a fixed time, so that both
+// servers do exactly the same work and a run ends by itself. The counts make each row take one to two
+// seconds against reactor on a 2-core machine: they shrink with payload and fan-out, since the server's
+// work grows with the bytes it copies and the messages it delivers. scale multiplies them all (0.1 for a
+// quick look; any row keeps at least one message per publisher).
+func Rows(scale float64) []Row {
+	n := func(count, pubs int) int { return max(pubs, int(float64(count)*scale)) }
+	return []Row{
+		{Name: "pub only, 16 B", Kind: PubOnly, Payload: 16, Pubs: 1, Msgs: n(10_000_000, 1)},
+		{Name: "pub only, 128 B", Kind: PubOnly, Payload: 128, Pubs: 1, Msgs: n(8_000_000, 1)},
+		{Name: "pub only, 1 KiB", Kind: PubOnly, Payload: 1024, Pubs: 1, Msgs: n(2_000_000, 1)},
+		{Name: "1→1, 16 B", Kind: PubSub, Payload: 16, Pubs: 1, Subs: 1, Msgs: n(4_000_000, 1)},
+		{Name: "1→1, 128 B", Kind: PubSub, Payload: 128, Pubs: 1, Subs: 1, Msgs: n(3_000_000, 1)},
+		{Name: "1→1, 1 KiB", Kind: PubSub, Payload: 1024, Pubs: 1, Subs: 1, Msgs: n(1_000_000, 1)},
+		{Name: "1→4 fan-out, 128 B", Kind: PubSub, Payload: 128, Pubs: 1, Subs: 4, Msgs: n(1_000_000, 1)},
+		{Name: "1→16 fan-out, 16 B", Kind: PubSub, Payload: 16, Pubs: 1, Subs: 16, Msgs: n(400_000, 1)},
+		{Name: "1→16 fan-out, 128 B", Kind: PubSub, Payload: 128, Pubs: 1, Subs: 16, Msgs: n(300_000, 1)},
+		{Name: "queue 1→4, 128 B", Kind: PubSub, Payload: 128, Pubs: 1, Subs: 4, Queue: true, Msgs: n(3_000_000, 1)},
+		{Name: "4→1, 128 B", Kind: PubSub, Payload: 128, Pubs: 4, Subs: 1, Msgs: n(3_000_000, 4)},
+		{Name: "req/reply, 1 requester, 16 B", Kind: RequestReply, Payload: 16, Pubs: 1, Msgs: n(10_000, 1)},
+		{Name: "req/reply, 8 requesters, 16 B", Kind: RequestReply, Payload: 16, Pubs: 8, Msgs: n(50_000, 8)},
+	}
+}
+
+// Sample is what one run of one row against one server measured.
+type Sample struct {
+	Msgs     int           // messages received (or published, for PubOnly), or requests answered
+	Elapsed  time.Duration // over which Msgs were counted
+	P50, P99 time.Duration // round-trip latency; RequestReply only
+}
+
+// Rate is messages (or requests) per second.
+func (s Sample) Rate() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Msgs) / s.Elapsed.Seconds()
+}
+
+// Run drives one run of row against the server at url and returns what it measured. It gives up when ctx
+// ends, tearing down every connection it opened, so a server that stalls fails the row instead of hanging
+// the matrix.
+func Run(ctx context.Context, url string, row Row, subject string) (Sample, error) {
+	switch row.Kind {
+	case PubOnly, PubSub:
+		return runThroughput(ctx, url, row, subject)
+	case RequestReply:
+		return runRequestReply(ctx, url, row, subject)
+	}
+	return Sample{}, fmt.Errorf("row %q: unknown kind %d", row.Name, row.Kind)
+}

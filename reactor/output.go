@@ -1,0 +1,98 @@
+package reactor
+
+import (
+	"github.com/valyala/bytebufferpool"
+
+	"github.com/reactor-nats/reactor/codec"
+)
+
+// A connection's output is appended to c.out during a callback and written once at its end (flush): gnet
+// writes it at once and copies only what the kernel does not take into its own outbound queue, which it
+// then drains on EPOLLOUT. While that queue is not empty, new output is held in c.out instead of being
+// handed over: handed over, it would only be copied into gnet's queue, which for a subscriber that reads
+// more slowly than its publishers write is the largest cost the server has. The loop's clock (stall.go)
+// hands held output to gnet once its queue has drained. (Writing held output ourselves with write(2) was
+// measured slower: a clock cannot refill a socket as promptly as gnet's EPOLLOUT handler.)
+
+// queue appends bytes for the next flush of this client's loop.
+func (c *client) queue(frame []byte) {
+	c.buffer().B = append(c.out.B, frame...)
+}
+
+// buffer returns the outbound buffer, taking one from the pool and marking the client dirty if needed.
+// Callers append to buffer().B directly to avoid an intermediate copy.
+func (c *client) buffer() *bytebufferpool.ByteBuffer {
+	if c.out == nil {
+		c.out = codec.GetBuffer()
+	}
+	if !c.dirty {
+		c.dirty = true
+		c.loop.dirty = append(c.loop.dirty, c)
+	}
+	return c.out
+}
+
+// queueErr queues -ERR '<text>', unless e is one nats-server closes on without a word.
+func (c *client) queueErr(e *codec.Error) {
+	if e.Text == "" {
+		return
+	}
+	b := c.buffer()
+	b.B = codec.AppendErr(b.B, e.Text)
+}
+
+// flush writes what this callback queued, then cuts the connection off if it has fallen more than
+// max_pending behind.
+func (c *client) flush() {
+	if c.writeOut(false) {
+		c.hold()
+	}
+	if c.closing {
+		return
+	}
+	pending := c.pending()
+	if pending > c.srv.opts.MaxPending {
+		c.slowConsumer()
+		return
+	}
+	c.notePending(pending)
+}
+
+// writeOut hands c.out to gnet and reports whether it was held back instead because gnet's queue for c is
+// not empty. force hands it over regardless (a last -ERR before a close). A failing write closes c inside
+// gnet's Write (OnClose runs synchronously), which is why c.out is released first.
+func (c *client) writeOut(force bool) (held bool) {
+	c.dirty = false
+	out := c.out
+	if out == nil {
+		return false
+	}
+	if !force && !c.closing && c.conn.OutboundBuffered() > 0 {
+		return true
+	}
+	c.out = nil
+	if !c.closing && len(out.B) > 0 {
+		c.queuedBytes += int64(len(out.B))
+		_, _ = c.conn.Write(out.B)
+	}
+	codec.PutBuffer(out)
+	return false
+}
+
+// pending is the output c's subscriber has not taken yet: gnet's queue and the bytes held in c.out.
+func (c *client) pending() int {
+	n := c.conn.OutboundBuffered()
+	if c.out != nil {
+		n += len(c.out.B)
+	}
+	return n
+}
+
+// hold puts c on its loop's held list, whose output the loop's clock retries.
+func (c *client) hold() {
+	if !c.held {
+		c.held = true
+		c.loop.held = append(c.loop.held, c)
+		c.loop.startStallClock()
+	}
+}
