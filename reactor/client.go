@@ -42,10 +42,11 @@ type client struct {
 	sentConnectInfo bool // the post-CONNECT INFO of protocol 1 has gone out
 	subs            subIndex
 
-	out      *bytebufferpool.ByteBuffer // frames not yet handed to gnet (output.go); nil when none
-	dirty    bool                       // on loop.dirty, out holds bytes to flush
-	closing  bool                       // teardown done or under way: deliver nothing more, accept no more input
-	loopSlot int                        // index in loop.clients, for O(1) removal
+	out      *bytebufferpool.ByteBuffer   // frames not yet handed to gnet (output.go); nil when none
+	outFull  []*bytebufferpool.ByteBuffer // earlier chunks of output, each about outChunk bytes, before out
+	dirty    bool                         // on loop.dirty, out holds bytes to flush
+	closing  bool                         // teardown done or under way: deliver nothing more, accept no more input
+	loopSlot int                          // index in loop.clients, for O(1) removal
 
 	queuedBytes      int64       // bytes handed to the socket so far; less OutboundBuffered, bytes it took
 	lagging          bool        // on loop.lagging: unsent output above the stall threshold

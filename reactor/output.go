@@ -14,6 +14,11 @@ import (
 // hands held output to gnet once its queue has drained. (Writing held output ourselves with write(2) was
 // measured slower: a clock cannot refill a socket as promptly as gnet's EPOLLOUT handler.)
 
+// outChunk is the size past which output continues in a new pooled buffer. A held subscriber's output can
+// reach max_pending; one buffer growing to that size would be copied at each doubling and be too large for
+// the pool to keep.
+const outChunk = 64 << 10
+
 // queue appends bytes for the next flush of this client's loop.
 func (c *client) queue(frame []byte) {
 	c.buffer().B = append(c.out.B, frame...)
@@ -23,6 +28,9 @@ func (c *client) queue(frame []byte) {
 // Callers append to buffer().B directly to avoid an intermediate copy.
 func (c *client) buffer() *bytebufferpool.ByteBuffer {
 	if c.out == nil {
+		c.out = codec.GetBuffer()
+	} else if len(c.out.B) >= outChunk {
+		c.outFull = append(c.outFull, c.out)
 		c.out = codec.GetBuffer()
 	}
 	if !c.dirty {
@@ -71,12 +79,48 @@ func (c *client) writeOut(force bool) (held bool) {
 		return true
 	}
 	c.out = nil
-	if !c.closing && len(out.B) > 0 {
-		c.queuedBytes += int64(len(out.B))
-		_, _ = c.conn.Write(out.B)
+	full := c.outFull
+	c.outFull = nil
+	if !c.closing {
+		if len(full) == 0 {
+			c.queuedBytes += int64(len(out.B))
+			_, _ = c.conn.Write(out.B)
+		} else {
+			c.writeChunks(full, out)
+		}
+	}
+	for _, b := range full {
+		codec.PutBuffer(b)
 	}
 	codec.PutBuffer(out)
+	clear(full)
+	if cap(full) <= 64 { // keep a modest slice for the next time this client is held
+		c.outFull = full[:0]
+	}
 	return false
+}
+
+// writeChunks hands several chunks to gnet with writev, at most iovMax at a time (gnet closes the
+// connection on more). gnet's Writev may rewrite the slice it is given, so it gets the loop's scratch one.
+func (c *client) writeChunks(full []*bytebufferpool.ByteBuffer, last *bytebufferpool.ByteBuffer) {
+	const iovMax = 1024
+	iov := c.loop.iov[:0]
+	for i := 0; i <= len(full); i++ {
+		b := last
+		if i < len(full) {
+			b = full[i]
+		}
+		iov = append(iov, b.B)
+		c.queuedBytes += int64(len(b.B))
+		if len(iov) == iovMax || i == len(full) {
+			if _, err := c.conn.Writev(iov); err != nil || c.gone() {
+				break
+			}
+			iov = iov[:0]
+		}
+	}
+	clear(iov[:cap(iov)])
+	c.loop.iov = iov[:0]
 }
 
 // pending is the output c's subscriber has not taken yet: gnet's queue and the bytes held in c.out.
@@ -84,6 +128,9 @@ func (c *client) pending() int {
 	n := c.conn.OutboundBuffered()
 	if c.out != nil {
 		n += len(c.out.B)
+	}
+	for _, b := range c.outFull {
+		n += len(b.B)
 	}
 	return n
 }
