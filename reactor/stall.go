@@ -17,6 +17,8 @@ import (
 // (nats-server stalls them anyway, and every other subscriber of those publishers pays until the stuck one
 // is cut). So a lagging subscriber whose socket has taken no bytes for stuckAfter stops stalling publishers;
 // they run at full speed again and the stuck subscriber reaches max_pending and is cut off soon after.
+// stuckAfter is long because a wrong verdict cuts off a healthy subscriber: 50 ms was measured too short, as
+// a live nats.go reader in a busy 2-core process (GC, scheduling) can pause that long.
 //
 // Who knows what:
 //   - A subscriber's loop publishes in pendingHigh whether it is behind and not stuck, after each write and,
@@ -31,9 +33,9 @@ import (
 //     or held output (client.flush), and is idle otherwise.
 
 const (
-	stallMax   = 5 * time.Millisecond  // longest one stall keeps a publisher unread (nats-server: 5ms)
-	stallTick  = time.Millisecond      // how often a loop re-checks its stalls and lagging subscribers
-	stuckAfter = 50 * time.Millisecond // a lagging subscriber whose socket took nothing this long is stuck
+	stallMax   = 5 * time.Millisecond   // longest one stall keeps a publisher unread (nats-server: 5ms)
+	stallTick  = time.Millisecond       // how often a loop re-checks its stalls and lagging subscribers
+	stuckAfter = 200 * time.Millisecond // a lagging subscriber whose socket took nothing this long is stuck
 )
 
 // notePending records c's unsent output after a write. Above the stall threshold c joins its loop's lagging
