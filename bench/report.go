@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -170,8 +171,14 @@ func ratio(sa, sz Summary, a, b float64) string {
 }
 
 // formatCount is x rounded to an integer with thousands separators: 1234567.8 is "1,234,568".
-func formatCount(x float64) string {
-	digits := strconv.FormatInt(int64(x+0.5), 10)
+func formatCount(x float64) string { return Thousands(int64(math.Round(x))) }
+
+// Thousands writes n with comma separators: 1,000,000. Shared by the reports of bench/ and bench/conns.
+func Thousands(n int64) string {
+	if n < 0 {
+		return "-" + Thousands(-n)
+	}
+	digits := strconv.FormatInt(n, 10)
 	var b strings.Builder
 	for i, d := range digits {
 		if i > 0 && (len(digits)-i)%3 == 0 {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/reactor-nats/reactor/bench"
 )
 
 // Report is the bench/CONNS.md section of one run.
@@ -70,10 +72,10 @@ func (rep Report) Markdown() string {
 	}
 	w("\n")
 
-	w("## Projection to %s idle connections on one host\n\n", thousands(rep.Projection))
+	w("## Projection to %s idle connections on one host\n\n", bench.Thousands(int64(rep.Projection)))
 	w("(RSS/conn + kernel bytes/conn) × %s, in GiB, from each measured row. The last column adds the "+
 		"slab estimate below (socket, inode, file and epoll objects, which skmem does not count) to show how "+
-		"much the skmem figure leaves out.\n\n", thousands(rep.Projection))
+		"much the skmem figure leaves out.\n\n", bench.Thousands(int64(rep.Projection)))
 	w("| server | from N | RSS/conn | kernel bytes/conn | projected GiB | with slab estimate, GiB |\n")
 	w("|---|---:|---:|---:|---:|---:|\n")
 	for _, r := range rep.Results {
@@ -184,7 +186,7 @@ func bytesOrDash(n float64) string {
 	if n < 0 {
 		return "—"
 	}
-	return thousands(int(n + 0.5))
+	return bench.Thousands(int64(n + 0.5))
 }
 
 func percent(p float64) string {
@@ -199,20 +201,4 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
-}
-
-// thousands writes n with comma separators: 1,000,000.
-func thousands(n int) string {
-	digits := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(d)
-	}
-	return b.String()
 }
