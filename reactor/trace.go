@@ -4,18 +4,9 @@ import (
 	"github.com/reactor-nats/reactor/codec"
 )
 
-var kindNames = [...]string{
-	codec.KindPub: "PUB", codec.KindHPub: "HPUB", codec.KindSub: "SUB", codec.KindUnsub: "UNSUB",
-	codec.KindPing: "PING", codec.KindPong: "PONG", codec.KindConnect: "CONNECT", codec.KindInfo: "INFO",
-	codec.KindOK: "+OK", codec.KindErr: "-ERR",
-}
-
 // trace logs one inbound op (-V). Only called when tracing is on: it formats.
 func (c *client) trace(op *codec.Op) {
-	ev := c.srv.log.Trace().Uint64("cid", c.cid)
-	if int(op.Kind) < len(kindNames) {
-		ev = ev.Str("op", kindNames[op.Kind])
-	}
+	ev := c.srv.log.Trace().Uint64("cid", c.cid).Str("op", op.Kind.String())
 	if op.Subject != nil {
 		ev = ev.Bytes("subject", op.Subject)
 	}

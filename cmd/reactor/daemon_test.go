@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -66,14 +67,32 @@ func freePort(t *testing.T) int {
 type daemon struct {
 	cmd  *exec.Cmd
 	url  string
-	logs *bytes.Buffer
+	logs *syncBuffer
 	done chan error
+}
+
+// syncBuffer collects a child's output, which exec copies from its own goroutine, while a test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func startDaemon(t *testing.T, args ...string) *daemon {
 	t.Helper()
 	port := freePort(t)
-	d := &daemon{url: fmt.Sprintf("nats://127.0.0.1:%d", port), logs: &bytes.Buffer{}, done: make(chan error, 1)}
+	d := &daemon{url: fmt.Sprintf("nats://127.0.0.1:%d", port), logs: &syncBuffer{}, done: make(chan error, 1)}
 	d.cmd = exec.Command(reactorBinary(t), append([]string{"-a", "127.0.0.1", "-p", fmt.Sprint(port)}, args...)...)
 	d.cmd.Stdout, d.cmd.Stderr = d.logs, d.logs
 	if err := d.cmd.Start(); err != nil {
@@ -233,5 +252,20 @@ func TestVersionFlag(t *testing.T) {
 	out, err := exec.Command(reactorBinary(t), "--version").CombinedOutput()
 	if err != nil || !strings.HasPrefix(string(out), "reactor: v") {
 		t.Fatalf("--version: %v %q", err, out)
+	}
+}
+
+func TestTraceFlagLogsProtocolOps(t *testing.T) {
+	d := startDaemon(t, "-DV")
+	d.nats(t, "pub", "traced.subject", "x")
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(d.logs.String(), "traced.subject") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no trace of the PUB in the log:\n%s", d.logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if logs := d.logs.String(); !strings.Contains(logs, "op=PUB") || !strings.Contains(logs, "client connection created") {
+		t.Fatalf("trace or debug lines missing:\n%s", logs)
 	}
 }
