@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/rs/zerolog"
 	"golang.org/x/sys/unix"
@@ -112,6 +113,7 @@ func newLogger(f *flags, stderr io.Writer) (zerolog.Logger, func(), error) {
 		}
 		out, closeOut = file, func() { _ = file.Close() }
 	}
+	zerolog.TimeFieldFormat = time.RFC3339Nano // zerolog's default keeps only whole seconds
 	if !f.logJSON {
 		out = zerolog.ConsoleWriter{Out: out, NoColor: !isTerminal(out), TimeFormat: "2006/01/02 15:04:05.000000"}
 	}
