@@ -1,12 +1,16 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 
 	"github.com/reactor-nats/reactor/reactor"
 )
+
+// errConfig is a configuration error, already reported; the daemon exits 1 as nats-server does.
+var errConfig = errors.New("configuration error")
 
 // flags are the command line. Names are nats-server's wherever it has one; Go's flag package accepts each
 // with one dash or two, as nats-server does.
@@ -19,10 +23,13 @@ type flags struct {
 	pidFile     string
 	showVersion bool
 	profilePort int
+	logTime     bool   // logtime (config file): timestamps on log lines
+	configFile  string // -c
+	checkConfig bool   // -t: check the configuration file and exit
 }
 
 func parseFlags(args []string, stderr io.Writer) (*flags, error) {
-	f := &flags{}
+	f := &flags{logTime: true}
 	o := &f.opts
 	fs := flag.NewFlagSet("reactor", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -54,6 +61,9 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.BoolVar(&f.logJSON, "log_json", false, "Log JSON lines instead of console text")
 	fs.IntVar(&o.EventLoops, "loops", 0, "Number of event loops (default GOMAXPROCS)")
 	fs.IntVar(&f.profilePort, "profile", 0, "Profiling HTTP port (pprof)")
+	fs.StringVar(&f.configFile, "c", "", "Configuration file")
+	fs.StringVar(&f.configFile, "config", "", "Configuration file")
+	fs.BoolVar(&f.checkConfig, "t", false, "Test configuration and exit")
 
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -66,6 +76,17 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	}
 	if debugTrace {
 		f.debug, f.trace = true, true
+	}
+	if f.configFile != "" {
+		set := map[string]bool{}
+		fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+		if err := loadConfigFile(f.configFile, f, set); err != nil {
+			fmt.Fprintf(stderr, "reactor: %v\n", err)
+			return nil, errConfig
+		}
+	} else if f.checkConfig {
+		fmt.Fprintln(stderr, "reactor: -t needs a configuration file (-c)")
+		return nil, errConfig
 	}
 	o.Debug, o.Trace = f.debug, f.trace
 	return f, nil

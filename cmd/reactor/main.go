@@ -3,6 +3,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,8 +29,19 @@ func run(args []string, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	if errors.Is(err, errConfig) {
+		return 1
+	}
 	if err != nil {
 		return 2
+	}
+	if f.checkConfig {
+		digest := ""
+		if data, err := os.ReadFile(f.configFile); err == nil {
+			digest = fmt.Sprintf(" (sha256:%x)", sha256.Sum256(data))
+		}
+		fmt.Fprintf(stderr, "reactor: configuration file %s is valid%s\n", f.configFile, digest)
+		return 0
 	}
 	if f.showVersion {
 		fmt.Fprintf(os.Stdout, "reactor: v%s (nats-server protocol %s)\n", reactor.Version, reactor.ProtocolVersion)
@@ -117,7 +129,11 @@ func newLogger(f *flags, stderr io.Writer) (zerolog.Logger, func(), error) {
 	if !f.logJSON {
 		out = zerolog.ConsoleWriter{Out: out, NoColor: !isTerminal(out), TimeFormat: "2006/01/02 15:04:05.000000"}
 	}
-	return zerolog.New(out).Level(level).With().Timestamp().Logger(), closeOut, nil
+	ctx := zerolog.New(out).Level(level).With()
+	if f.logTime {
+		ctx = ctx.Timestamp()
+	}
+	return ctx.Logger(), closeOut, nil
 }
 
 func isTerminal(w io.Writer) bool {
