@@ -30,7 +30,6 @@ type client struct {
 	kind connKind
 	cid  uint64
 	host string // remote IP, as client_ip
-	port int
 
 	// Loop-owned.
 	conn            gnet.Conn // nil for kindInternal, and from OnClose on (gnet reuses the Conn and its fd)

@@ -77,7 +77,6 @@ func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 		kind:      kindClient,
 		cid:       cid,
 		host:      host,
-		port:      port,
 		acct:      s.global,
 		opts:      defaultConnectOptions,
 		nextPing:  now + int64(s.opts.PingInterval),

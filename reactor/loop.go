@@ -146,9 +146,11 @@ func (l *loop) drain(context.Context) error {
 		}
 	}
 	l.endCallback()
+	// Only a loop with a lagging subscriber can have fed one: skip the second pass over the items otherwise.
+	lagging := len(l.lagging) > 0
 	for _, b := range in {
 		l.inboxBytes.Add(-b.size())
-		if b.producer != nil {
+		if lagging && b.producer != nil {
 			if on := b.fedSlowRecipient(); on != nil {
 				b.producer.requestStall(on)
 			}

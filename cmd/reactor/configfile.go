@@ -125,50 +125,53 @@ func applyPingInterval(f *flags, v *config.Value, _ map[string]bool) error {
 	return nil
 }
 
-func stringKey(field func(*flags) *string) func(*flags, *config.Value, map[string]bool) error {
+// setKey makes a key that converts its value with conv and stores it in the field of flags it names.
+func setKey[T any](field func(*flags) *T, conv func(*config.Value) (T, error)) func(*flags, *config.Value, map[string]bool) error {
 	return func(f *flags, v *config.Value, _ map[string]bool) error {
+		x, err := conv(v)
+		if err == nil {
+			*field(f) = x
+		}
+		return err
+	}
+}
+
+func stringKey(field func(*flags) *string) func(*flags, *config.Value, map[string]bool) error {
+	return setKey(field, func(v *config.Value) (string, error) {
 		switch v.Kind {
 		case config.KindString:
-			*field(f) = v.Str
+			return v.Str, nil
 		case config.KindInt:
-			*field(f) = strconv.FormatInt(v.Int, 10)
-		default:
-			return fmt.Errorf("want a string")
+			return strconv.FormatInt(v.Int, 10), nil
 		}
-		return nil
-	}
+		return "", fmt.Errorf("want a string")
+	})
 }
 
 func intKey(field func(*flags) *int) func(*flags, *config.Value, map[string]bool) error {
-	return func(f *flags, v *config.Value, _ map[string]bool) error {
+	return setKey(field, func(v *config.Value) (int, error) {
 		if v.Kind != config.KindInt {
-			return fmt.Errorf("want an integer")
+			return 0, fmt.Errorf("want an integer")
 		}
-		*field(f) = int(v.Int)
-		return nil
-	}
+		return int(v.Int), nil
+	})
 }
 
 func sizeKey(field func(*flags) *int) func(*flags, *config.Value, map[string]bool) error {
-	return func(f *flags, v *config.Value, _ map[string]bool) error {
+	return setKey(field, func(v *config.Value) (int, error) {
 		n, err := config.Size(v)
-		if err != nil {
-			return err
+		if err == nil && n <= 0 {
+			err = fmt.Errorf("must be positive")
 		}
-		if n <= 0 {
-			return fmt.Errorf("must be positive")
-		}
-		*field(f) = int(n)
-		return nil
-	}
+		return int(n), err
+	})
 }
 
 func boolKey(field func(*flags) *bool) func(*flags, *config.Value, map[string]bool) error {
-	return func(f *flags, v *config.Value, _ map[string]bool) error {
+	return setKey(field, func(v *config.Value) (bool, error) {
 		if v.Kind != config.KindBool {
-			return fmt.Errorf("want true or false")
+			return false, fmt.Errorf("want true or false")
 		}
-		*field(f) = v.Bool
-		return nil
-	}
+		return v.Bool, nil
+	})
 }
