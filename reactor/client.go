@@ -25,11 +25,13 @@ const (
 // is locked.
 type client struct {
 	// Immutable after open.
-	srv  *Server
-	loop *loop
-	kind connKind
-	cid  uint64
-	host string // remote IP, as client_ip
+	srv   *Server
+	loop  *loop
+	kind  connKind
+	cid   uint64
+	host  string // remote IP, as client_ip
+	port  int    // remote port
+	start int64  // unix nanos of accept
 
 	// Loop-owned.
 	conn            gnet.Conn // nil for kindInternal, and from OnClose on (gnet reuses the Conn and its fd)
@@ -64,6 +66,20 @@ type client struct {
 	nextPing  int64 // unix nanos at which the next server PING is due
 	lastInput int64 // unix nanos of the last inbound bytes
 	rttPinged bool  // the first PING, which nats-server sends whatever the activity, has gone out
+	rttStart  int64 // unix nanos the RTT-measuring PING went out; 0 when none is outstanding
+	rtt       int64 // nanoseconds between that PING and its PONG
+
+	counters                  // per-connection totals for monitoring
+	lastActivity int64        // unix nanos of the last message in or out, as nats-server's last_activity
+	reason       closedReason // why the connection ended; set by whoever ends it, "Client Closed" otherwise
+	wdTaken      int64        // bytes the socket had taken at the last write-deadline check (ping.go)
+	wdAt         int64        // unix nanos of the last progress seen by that check
+}
+
+// counters are one connection's message totals. They are loop-owned plain integers: the hot path adds to
+// them without atomics and monitoring reads them on the loop (snapshot.go).
+type counters struct {
+	inMsgs, inBytes, outMsgs, outBytes int64
 }
 
 // gone reports that gnet has closed the connection and released its Conn.

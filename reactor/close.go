@@ -29,6 +29,7 @@ func (c *client) closeWithErr(e *codec.Error) {
 		return
 	}
 	if e != nil {
+		c.setReason(reasonFor(e))
 		c.queueErr(e)
 	}
 	c.writeOut(true)

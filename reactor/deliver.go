@@ -14,8 +14,11 @@ func (c *client) publish(m *message) {
 	l.msgSeq++
 	l.tally.inMsgs++
 	l.tally.inBytes += int64(len(m.msg))
+	c.inMsgs++
+	c.inBytes += int64(len(m.msg))
 
 	r := c.acct.subs.Match(m.subject)
+	l.tally.matches++
 	delivered := 0
 	for _, e := range r.Plain {
 		s := e.Owner.(*subscription)
@@ -99,6 +102,9 @@ func (l *loop) deliver(s *subscription, m *message) {
 	}
 	l.tally.outMsgs++
 	l.tally.outBytes += int64(len(m.msg))
+	c.outMsgs++
+	c.outBytes += int64(len(m.msg))
+	c.lastActivity = l.now
 
 	if s.max > 0 && s.delivered >= s.max {
 		c.unsubscribe(s)

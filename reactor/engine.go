@@ -32,16 +32,9 @@ func (e *engine) OnBoot(eng gnet.Engine) gnet.Action {
 		}
 		_ = unix.Close(fd)
 	}
-	s.info = newInfoTemplate(serverInfo{
-		ServerID:   s.id,
-		ServerName: s.opts.ServerName,
-		Version:    ProtocolVersion,
-		Proto:      1,
-		Host:       s.opts.Host,
-		Port:       s.port,
-		Headers:    !s.opts.NoHeaderSupport,
-		MaxPayload: s.opts.MaxPayload,
-	})
+	lim := *s.lim()
+	lim.info = s.newInfo(lim.MaxPayload, false)
+	s.limits.Store(&lim)
 	close(s.ready)
 	return gnet.None
 }
@@ -49,17 +42,19 @@ func (e *engine) OnBoot(eng gnet.Engine) gnet.Action {
 // OnOpen admits a connection: INFO, or INFO and -ERR when the server is full.
 func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 	s := e.srv
-	if s.stopped.Load() {
+	if s.stopped.Load() || s.lameDuck.Load() {
 		return nil, gnet.Close
 	}
 	cid := s.nextCID.Add(1)
 	host, port := splitAddr(gc.RemoteAddr())
-	info := s.info.appendClientInfo(make([]byte, 0, 512), cid, host)
-	if s.numClients.Add(1) > int64(s.connCap) {
+	lim := s.lim()
+	info := lim.info.appendClientInfo(make([]byte, 0, 512), cid, host)
+	if s.numClients.Add(1) > int64(lim.connCap) {
 		s.numClients.Add(-1)
-		s.log.Warn().Str("ip", host).Int("max", s.connCap).Msg("maximum connections exceeded")
+		s.log.Warn().Str("ip", host).Int("max", lim.connCap).Msg("maximum connections exceeded")
 		return codec.AppendErr(info, codec.ErrMaxConnections.Text), gnet.Close
 	}
+	s.total.Add(1)
 	l := s.loopOf(gc.EventLoop())
 	if l.epollFD == 0 {
 		if fd, err := loopEpollFD(gc); err == nil {
@@ -77,12 +72,15 @@ func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 		kind:      kindClient,
 		cid:       cid,
 		host:      host,
+		port:      port,
+		start:     now,
 		acct:      s.global,
 		opts:      defaultConnectOptions,
-		nextPing:  now + int64(s.opts.PingInterval),
+		nextPing:  now + int64(min(firstPingDelay, lim.PingInterval)),
 		lastInput: now,
 	}
-	c.parser.Limits = codec.Limits{MaxControlLine: s.opts.MaxControlLine, MaxPayload: s.opts.MaxPayload}
+	c.lastActivity = now
+	c.parser.Limits = codec.Limits{MaxControlLine: lim.MaxControlLine, MaxPayload: lim.MaxPayload}
 	l.addClient(c)
 	gc.SetContext(c)
 	s.log.Debug().Uint64("cid", cid).Str("ip", host).Int("port", port).Msg("client connection created")
@@ -104,6 +102,7 @@ func (e *engine) OnTraffic(gc gnet.Conn) gnet.Action {
 	}
 	buf, _ := gc.Peek(-1)
 	c.lastInput = time.Now().UnixNano()
+	c.loop.now = c.lastInput
 	c.loop.current = c // batches filled and posted in this callback name c as their producer
 	used, action := c.readOps(buf)
 	if used > 0 && !c.gone() {
@@ -128,6 +127,13 @@ func (e *engine) OnClose(gc gnet.Conn, err error) gnet.Action {
 	}
 	c.conn = nil // gnet releases the Conn after this returns; a stale Conn would write to a reused fd
 	c.teardown()
+	if e.srv.stopped.Load() {
+		c.setReason(reasonServerShutdown)
+	}
+	c.setReason(reasonClientClosed)
+	if c.kind == kindClient {
+		e.srv.closed.add(c.snapshot(true, time.Now()))
+	}
 	ev := e.srv.log.Debug().Uint64("cid", c.cid).Str("ip", c.host)
 	if err != nil {
 		ev = ev.Err(err)

@@ -41,6 +41,7 @@ func (c *client) protocolError(err error) gnet.Action {
 	c.srv.log.Debug().Uint64("cid", c.cid).Str("ip", c.host).Str("err", pe.Error()).Msg("client protocol error")
 	c.queueErr(pe)
 	if pe.Close {
+		c.setReason(reasonFor(pe))
 		return gnet.Close
 	}
 	return gnet.None
@@ -48,7 +49,7 @@ func (c *client) protocolError(err error) gnet.Action {
 
 // apply carries out one op of the client protocol.
 func (c *client) apply(op *codec.Op) gnet.Action {
-	if c.srv.opts.Trace {
+	if c.srv.lim().Trace {
 		c.trace(op)
 	}
 	switch op.Kind {
@@ -64,6 +65,10 @@ func (c *client) apply(op *codec.Op) gnet.Action {
 		c.processPing()
 	case codec.KindPong:
 		c.pingsOut = 0
+		if c.rttStart != 0 {
+			c.rtt = c.lastInput - c.rttStart
+			c.rttStart = 0
+		}
 	case codec.KindConnect:
 		return c.processConnect(op.Arg)
 	case codec.KindInfo:
@@ -94,7 +99,7 @@ func (c *client) processPing() {
 	if c.connected && !c.sentConnectInfo && c.opts.Protocol >= clientProtoInfo {
 		c.sentConnectInfo = true
 		b := c.buffer()
-		b.B = c.srv.info.appendConnectInfo(b.B, c.cid, c.host, c.acct.name)
+		b.B = c.srv.lim().info.appendConnectInfo(b.B, c.cid, c.host, c.acct.name)
 	}
 }
 
@@ -142,7 +147,7 @@ func (c *client) processSub(op *codec.Op) gnet.Action {
 	if !validSubject(op.Subject) || (op.Queue != nil && !validQueue(op.Queue)) {
 		return c.protocolError(codec.ErrInvalidSubject)
 	}
-	if limit := c.srv.opts.MaxSubscriptions; limit > 0 && c.subs.len() >= limit {
+	if limit := c.srv.lim().MaxSubscriptions; limit > 0 && c.subs.len() >= limit {
 		return c.protocolError(codec.ErrMaxSubscriptions)
 	}
 	if c.subs.get(op.Sid) != nil {

@@ -28,19 +28,34 @@ type serverInfo struct {
 	LameDuckMode bool   `json:"ldm,omitempty"`
 }
 
+// newInfo makes the INFO template for the current settings; ldm marks lame duck mode.
+func (s *Server) newInfo(maxPayload int, ldm bool) *infoTemplate {
+	return newInfoTemplate(serverInfo{
+		ServerID:     s.id,
+		ServerName:   s.opts.ServerName,
+		Version:      ProtocolVersion,
+		Proto:        1,
+		Host:         s.opts.Host,
+		Port:         s.port,
+		Headers:      !s.opts.NoHeaderSupport,
+		MaxPayload:   maxPayload,
+		LameDuckMode: ldm,
+	})
+}
+
 // infoTemplate renders INFO lines. The shared fields are marshalled once; each connection appends only its
 // client_id and client_ip, so accepting a connection costs no JSON encoding.
 type infoTemplate struct {
 	prefix []byte // `{...shared fields...` without the closing brace
 }
 
-func newInfoTemplate(si serverInfo) infoTemplate {
+func newInfoTemplate(si serverInfo) *infoTemplate {
 	si.Go = runtime.Version()
 	js, err := json.Marshal(si)
 	if err != nil {
 		panic(err) // a struct of strings, ints and bools always marshals
 	}
-	return infoTemplate{prefix: js[:len(js)-1]}
+	return &infoTemplate{prefix: js[:len(js)-1]}
 }
 
 // appendClientInfo appends the INFO line a client gets on accept.

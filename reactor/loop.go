@@ -26,6 +26,7 @@ type loop struct {
 	outbox  []*batch  // by destination loop index; nil when nothing is pending for that loop
 	touched []int     // destination indexes with a non-nil outbox
 	msgSeq  uint64    // numbers messages published on this loop, for batch.add's dedupe
+	now     int64     // unix nanos at the start of the current callback, for last_activity
 	current *client   // the publisher whose callback is running, or nil; recorded in the batches it fills
 	spare   []*batch  // recycled inbox slice
 	tally   tally     // counters of the current callback, committed to stats at its end
@@ -58,6 +59,7 @@ func newLoop(srv *Server, idx int, el gnet.EventLoop) *loop {
 func (l *loop) addClient(c *client) {
 	c.loopSlot = len(l.clients)
 	l.clients = append(l.clients, c)
+	l.stats.conns.Add(1)
 }
 
 // removeClient drops c by moving the last client into its slot.
@@ -72,6 +74,7 @@ func (l *loop) removeClient(c *client) {
 	l.clients[last] = nil
 	l.clients = l.clients[:last]
 	c.loopSlot = -1
+	l.stats.conns.Add(-1)
 }
 
 // route sends m to s, directly when s's connection lives on this loop, else through the outbox of its loop.
@@ -105,7 +108,7 @@ func (l *loop) postOutboxes() {
 		l.outbox[d] = nil
 		dest := l.srv.loopAt(d)
 		dest.post(b)
-		if p := l.current; p != nil && p.stallOn.none() && dest.inboxBytes.Load() > l.srv.inboxHigh {
+		if p := l.current; p != nil && p.stallOn.none() && dest.inboxBytes.Load() > l.srv.lim().inboxHigh {
 			p.stallOn = stallCause{loop: dest}
 		}
 	}
@@ -138,6 +141,7 @@ func (l *loop) drain(context.Context) error {
 	l.inbox = l.spare
 	l.armed = false
 	l.mu.Unlock()
+	l.now = time.Now().UnixNano()
 
 	for _, b := range in {
 		for _, it := range b.items {

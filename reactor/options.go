@@ -17,6 +17,10 @@ const (
 	DefaultMaxControlLine = 4096
 	DefaultPingInterval   = 2 * time.Minute
 	DefaultMaxPingsOut    = 2
+	DefaultWriteDeadline  = 10 * time.Second
+	DefaultMaxClosed      = 10000
+	DefaultLameDuckDur    = 2 * time.Minute
+	DefaultLameDuckGrace  = 10 * time.Second
 )
 
 // Options configure a Server. The zero value of a field means "the default" unless said otherwise.
@@ -34,6 +38,20 @@ type Options struct {
 	MaxPingsOut      int           // ping_max
 
 	NoHeaderSupport bool // no_header_support: INFO says headers:false
+
+	// WriteDeadline (write_deadline) cuts off a connection whose socket has taken none of its pending
+	// output for this long, as a slow consumer. reactor never blocks on a write, so this is measured as time
+	// without progress. DefaultWriteDeadline when 0.
+	WriteDeadline time.Duration
+	// ClientAdvertise (client_advertise) is the host:port given to clients as this server's address in
+	// connect_urls once the server is in a cluster.
+	ClientAdvertise string
+	// MaxClosedClients is how many closed connections /connz?state=closed remembers.
+	MaxClosedClients int
+	// LameDuckDuration spreads the closing of clients in lame duck mode; LameDuckGracePeriod is the wait
+	// before the first is closed.
+	LameDuckDuration    time.Duration
+	LameDuckGracePeriod time.Duration
 
 	// EventLoops is the fixed number of gnet event loops; GOMAXPROCS when 0.
 	EventLoops int
@@ -68,6 +86,20 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxPingsOut <= 0 {
 		o.MaxPingsOut = DefaultMaxPingsOut
+	}
+	if o.WriteDeadline <= 0 {
+		o.WriteDeadline = DefaultWriteDeadline
+	}
+	if o.MaxClosedClients <= 0 {
+		o.MaxClosedClients = DefaultMaxClosed
+	}
+	if o.LameDuckDuration <= 0 {
+		o.LameDuckDuration = DefaultLameDuckDur
+	}
+	if o.LameDuckGracePeriod < 0 {
+		o.LameDuckGracePeriod = 0
+	} else if o.LameDuckGracePeriod == 0 {
+		o.LameDuckGracePeriod = DefaultLameDuckGrace
 	}
 	if o.EventLoops <= 0 {
 		o.EventLoops = runtime.GOMAXPROCS(0)

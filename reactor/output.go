@@ -59,7 +59,7 @@ func (c *client) flush() {
 		return
 	}
 	pending := c.pending()
-	if pending > c.srv.opts.MaxPending {
+	if pending > c.srv.lim().MaxPending {
 		c.slowConsumer()
 		return
 	}

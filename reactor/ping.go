@@ -9,10 +9,14 @@ import (
 	"github.com/reactor-nats/reactor/codec"
 )
 
+// firstPingDelay is when a new connection gets its first PING, which measures its RTT (nats-server's
+// first client ping interval).
+const firstPingDelay = 2 * time.Second
+
 // tickInterval is how often loops sweep their connections: often enough that a PING is at most a quarter of
 // ping_interval late, never more than once a second nor busier than every 10ms.
 func (s *Server) tickInterval() time.Duration {
-	return min(time.Second, max(10*time.Millisecond, s.opts.PingInterval/4))
+	return min(time.Second, max(10*time.Millisecond, s.lim().PingInterval/4))
 }
 
 func (l *loop) sweepTask(now int64) gnet.Runnable {
@@ -27,15 +31,24 @@ func (l *loop) sweepTask(now int64) gnet.Runnable {
 // pinged (its activity shows it is alive), except for the very first PING; traffic to the client does not
 // count. It runs on the loop.
 func (l *loop) sweep(now int64) {
-	interval := int64(l.srv.opts.PingInterval)
-	maxOut := l.srv.opts.MaxPingsOut
+	lim := l.srv.lim()
+	interval := int64(lim.PingInterval)
+	maxOut := lim.MaxPingsOut
 	// Backwards, because closing a client moves the last one into its slot.
 	for i := len(l.clients) - 1; i >= 0; i-- {
 		if i >= len(l.clients) {
 			continue
 		}
 		c := l.clients[i]
-		if c.closing || c.kind != kindClient || now < c.nextPing {
+		if c.closing || c.kind != kindClient {
+			continue
+		}
+		if c.pastWriteDeadline(now, lim.WriteDeadline) {
+			c.setReason(reasonSlowWriteDeadline)
+			c.slowConsumer()
+			continue
+		}
+		if now < c.nextPing {
 			continue
 		}
 		c.nextPing = now + interval
@@ -45,11 +58,35 @@ func (l *loop) sweep(now int64) {
 		c.rttPinged = true
 		if c.pingsOut+1 > maxOut {
 			c.srv.log.Debug().Uint64("cid", c.cid).Str("ip", c.host).Msg("Stale Client Connection - Closing")
+			c.srv.stale.Add(1)
 			c.closeWithErr(codec.ErrStaleConnection)
 			continue
 		}
 		c.pingsOut++
+		if c.rttStart == 0 {
+			c.rttStart = now
+		}
 		c.queue(codec.PING)
 	}
 	l.endCallback()
+}
+
+// pastWriteDeadline reports whether c's socket has had output waiting and taken none of it for longer
+// than the write deadline. nats-server's write_deadline bounds a blocking write; reactor never blocks, so
+// the same promise is kept as "no progress for that long", checked at each sweep.
+func (c *client) pastWriteDeadline(now int64, deadline time.Duration) bool {
+	if c.gone() {
+		return false
+	}
+	waiting := c.conn.OutboundBuffered()
+	if waiting == 0 {
+		c.wdAt = 0
+		return false
+	}
+	taken := c.queuedBytes - int64(waiting)
+	if c.wdAt == 0 || taken != c.wdTaken {
+		c.wdTaken, c.wdAt = taken, now
+		return false
+	}
+	return now-c.wdAt > int64(deadline)
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/nats-io/nkeys"
 	"github.com/panjf2000/gnet/v2"
@@ -24,17 +25,22 @@ type Server struct {
 	accounts map[string]*account // immutable after New
 	global   *account
 
-	connCap        int   // connections admitted at once: max_connections, lowered to fit the open-files limit
-	stallThreshold int   // unsent bytes of a subscriber above which its publishers are stalled: 3/4 max_pending
-	inboxHigh      int64 // bytes waiting in a loop's inbox above which publishers feeding it are stalled
+	limits atomic.Pointer[limits] // the settings in force (limits.go)
+	optsMu sync.Mutex             // guards opts against Reload; loops read limits, never opts
+	closed closedRing             // recently closed connections, for /connz?state=closed
+	start  time.Time              // when New ran
+	loaded time.Time              // when the options in force were set (New or the last Reload); under optsMu
+	stale  atomic.Int64           // connections closed as stale
+	total  atomic.Int64           // client connections ever accepted
 
-	eng     gnet.Engine
-	port    int
-	info    infoTemplate
-	ready   chan struct{} // closed when the listener is bound and the loops run
-	done    chan struct{} // closed when the engine has stopped
-	runErr  error         // why the engine stopped; valid after done
-	stopped atomic.Bool   // Shutdown was asked for
+	eng      gnet.Engine
+	port     int
+	info     infoTemplate
+	ready    chan struct{} // closed when the listener is bound and the loops run
+	done     chan struct{} // closed when the engine has stopped
+	runErr   error         // why the engine stopped; valid after done
+	stopped  atomic.Bool   // Shutdown was asked for
+	lameDuck atomic.Bool   // LameDuck has begun
 
 	loopsMu  sync.Mutex
 	loops    atomic.Pointer[[]*loop] // copy-on-write: read lock-free by any goroutine
@@ -71,15 +77,12 @@ func New(opts Options) (*Server, error) {
 		s.accounts[name] = newAccount(name)
 	}
 	s.global = s.accounts[globalAccountName]
-	s.stallThreshold = opts.MaxPending / 4 * 3
-	// A whole inbox may land on one subscriber in one drain, so it must fit in the room left above the
-	// stall threshold.
-	s.inboxHigh = int64(min(opts.MaxPending/8, 8<<20))
-	s.connCap = connectionCap(opts.MaxConnections)
-	if s.connCap < opts.MaxConnections {
-		s.log.Warn().Int("max_connections", opts.MaxConnections).Int("admitted", s.connCap).
-			Msg("max_connections lowered to fit the open-files limit")
-	}
+	s.start = time.Now()
+	s.loaded = s.start
+	s.closed.init(opts.MaxClosedClients)
+	lim := newLimits(&s.opts)
+	s.warnConnCap(lim, opts.MaxConnections)
+	s.limits.Store(lim)
 	return s, nil
 }
 

@@ -41,7 +41,7 @@ const (
 // notePending records c's unsent output after a write. Above the stall threshold c joins its loop's lagging
 // list, and its publishers are stalled until it drains or is found stuck. Runs on c's loop.
 func (c *client) notePending(pending int) {
-	if c.lagging || pending <= c.srv.stallThreshold {
+	if c.lagging || pending <= c.srv.lim().stallThreshold {
 		return
 	}
 	c.lagging = true
@@ -68,7 +68,7 @@ func (c *client) checkLag(now int64) bool {
 		return false
 	}
 	pending := c.pending()
-	if pending <= c.srv.stallThreshold {
+	if pending <= c.srv.lim().stallThreshold {
 		c.lagging = false
 		c.setPendingHigh(false)
 		return false
@@ -96,7 +96,7 @@ func (sc stallCause) holds() bool {
 	if sc.sub != nil {
 		return sc.sub.pendingHigh.Load()
 	}
-	return sc.loop.inboxBytes.Load() > sc.loop.srv.inboxHigh
+	return sc.loop.inboxBytes.Load() > sc.loop.srv.lim().inboxHigh
 }
 
 // fedSlowRecipient returns a recipient of b that is now behind, or nil. Runs on the destination loop after

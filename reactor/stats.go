@@ -6,6 +6,7 @@ import "sync/atomic"
 // endCallback adds it to the loop's stats once.
 type tally struct {
 	inMsgs, inBytes, outMsgs, outBytes int64
+	matches                            int64 // subject index lookups, for /subsz
 }
 
 // loopStats are one loop's running totals. Only the owning loop adds to them, so the atomics are never
@@ -14,6 +15,8 @@ type loopStats struct {
 	inMsgs, inBytes, outMsgs, outBytes atomic.Int64
 	slowConsumers                      atomic.Int64
 	stalls                             atomic.Int64 // publisher reads paused for a slow subscriber
+	conns                              atomic.Int64 // connections on the loop
+	matches                            atomic.Int64
 }
 
 func (l *loop) commitStats() {
@@ -25,6 +28,7 @@ func (l *loop) commitStats() {
 	l.stats.inBytes.Add(t.inBytes)
 	l.stats.outMsgs.Add(t.outMsgs)
 	l.stats.outBytes.Add(t.outBytes)
+	l.stats.matches.Add(t.matches)
 	*t = tally{}
 }
 
@@ -36,22 +40,49 @@ type Stats struct {
 	OutBytes      int64
 	SlowConsumers int64
 	Stalls        int64 // times a publisher's reads were paused because a subscriber fell behind
-	Connections   int
+	Stale         int64 // connections closed for leaving PINGs unanswered
+	Matches       int64 // subject index lookups
+	Connections   int   // client connections open now
+	Total         int64 // client connections accepted since start
 	Subscriptions int
+	Loops         []LoopStats
+}
+
+// LoopStats are one event loop's share, for per-loop metrics.
+type LoopStats struct {
+	Index         int
+	Connections   int64
+	InMsgs        int64
+	OutMsgs       int64
+	InboxBytes    int64 // bytes posted to the loop by other loops and not yet delivered: its queue depth
+	SlowConsumers int64
+	Stalls        int64
 }
 
 // Stats sums the counters of every loop. Safe from any goroutine.
 func (s *Server) Stats() Stats {
 	var st Stats
 	for _, l := range s.loopList() {
+		st.Loops = append(st.Loops, LoopStats{
+			Index:         l.idx,
+			Connections:   l.stats.conns.Load(),
+			InMsgs:        l.stats.inMsgs.Load(),
+			OutMsgs:       l.stats.outMsgs.Load(),
+			InboxBytes:    l.inboxBytes.Load(),
+			SlowConsumers: l.stats.slowConsumers.Load(),
+			Stalls:        l.stats.stalls.Load(),
+		})
 		st.InMsgs += l.stats.inMsgs.Load()
 		st.InBytes += l.stats.inBytes.Load()
 		st.OutMsgs += l.stats.outMsgs.Load()
 		st.OutBytes += l.stats.outBytes.Load()
 		st.SlowConsumers += l.stats.slowConsumers.Load()
 		st.Stalls += l.stats.stalls.Load()
+		st.Matches += l.stats.matches.Load()
 	}
 	st.Connections = int(s.numClients.Load())
+	st.Total = s.total.Load()
+	st.Stale = s.stale.Load()
 	for _, a := range s.accounts {
 		st.Subscriptions += a.subs.Count()
 	}

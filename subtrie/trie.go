@@ -28,6 +28,9 @@ type Trie struct {
 
 	cache matchCache
 
+	inserts, removes uint64        // guarded by mu
+	misses           atomic.Uint64 // cache misses: the slow path only, so never contended per message
+
 	// afterWalk, if set, runs between a cache miss's trie walk and its store. Tests set it to yield there,
 	// widening the window in which a writer can overtake the Match; nil otherwise.
 	afterWalk func()
@@ -61,6 +64,7 @@ func (t *Trie) Insert(s *Subscription) error {
 		n = n.child(token, true)
 	}
 	t.slots[s] = n.add(s)
+	t.inserts++
 	t.generation.Add(1)
 	t.mu.Unlock()
 
@@ -99,6 +103,7 @@ func (t *Trie) Remove(s *Subscription) error {
 		return fmt.Errorf("remove %q: subject or queue changed after insert: %w", s.Subject, ErrNotFound)
 	}
 	delete(t.slots, s)
+	t.removes++
 	if moved != nil {
 		t.slots[moved] = slot
 	}
@@ -127,6 +132,7 @@ func (t *Trie) Match(subject []byte) *Result {
 
 // matchMiss walks the trie and caches what it found; separate from Match so benchmarks can time a miss.
 func (t *Trie) matchMiss(subject []byte) *Result {
+	t.misses.Add(1)
 	if !wellFormed(subject) {
 		return emptyResult
 	}
