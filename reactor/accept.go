@@ -19,22 +19,40 @@ import (
 // Like readpause.go this reads gnet's unexported fields (engine.ingress.poller.fd and engine.listeners);
 // TestLameDuckRefusesNewConnections fails if a gnet upgrade moves them.
 
-// stopAccepting takes the engine's listeners out of service.
-func stopAccepting(eng gnet.Engine) (err error) {
+// acceptor is what stopAccepting needs of gnet's internals: the acceptor's epoll fd and the listening fds.
+type acceptor struct {
+	epollFD   int
+	listeners []int
+	err       error // why they could not be read
+}
+
+// findAcceptor reads the acceptor from gnet's engine. gnet sets those fields after OnBoot, before it starts
+// the ticker goroutine, so this runs in OnTick: reading them there is ordered after the write.
+func findAcceptor(eng gnet.Engine) (a acceptor) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("gnet internals changed: %v", r)
+			a = acceptor{err: fmt.Errorf("gnet internals changed: %v", r)}
 		}
 	}()
 	e := reflect.ValueOf(eng).FieldByName("eng").Elem()
 	ingress := e.FieldByName("ingress")
 	if ingress.IsNil() {
-		return errors.New("no acceptor loop (gnet runs with ReusePort)")
+		return acceptor{err: errors.New("no acceptor loop (gnet runs with ReusePort)")}
 	}
-	epfd := int(ingress.Elem().FieldByName("poller").Elem().FieldByName("fd").Int())
+	a.epollFD = int(ingress.Elem().FieldByName("poller").Elem().FieldByName("fd").Int())
 	for _, k := range e.FieldByName("listeners").MapKeys() {
-		fd := int(k.Int())
-		if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_DEL, fd, nil); err != nil {
+		a.listeners = append(a.listeners, int(k.Int()))
+	}
+	return a
+}
+
+// stop takes the listeners out of service.
+func (a acceptor) stop() error {
+	if a.err != nil {
+		return a.err
+	}
+	for _, fd := range a.listeners {
+		if err := unix.EpollCtl(a.epollFD, unix.EPOLL_CTL_DEL, fd, nil); err != nil {
 			return fmt.Errorf("remove listener %d from epoll: %w", fd, err)
 		}
 		if err := unix.Shutdown(fd, unix.SHUT_RD); err != nil {

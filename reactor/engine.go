@@ -145,6 +145,10 @@ func (e *engine) OnClose(gc gnet.Conn, err error) gnet.Action {
 // OnTick drives per-connection timers without a timer per connection: each loop sweeps its own clients.
 func (e *engine) OnTick() (time.Duration, gnet.Action) {
 	s := e.srv
+	s.acceptorOnce.Do(func() {
+		s.acceptor = findAcceptor(s.eng)
+		close(s.acceptorKnown)
+	})
 	now := time.Now().UnixNano()
 	for _, l := range s.loopList() {
 		_ = l.el.Execute(context.Background(), l.sweepTask(now))

@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"time"
 
@@ -31,7 +32,7 @@ func (s *Server) LameDuck() {
 	opts := s.Options()
 	s.log.Info().Dur("duration", opts.LameDuckDuration).Dur("grace", opts.LameDuckGracePeriod).
 		Msg("Entering lame duck mode, stop accepting new clients")
-	if err := stopAccepting(s.eng); err != nil {
+	if err := s.stopAccepting(); err != nil {
 		s.log.Error().Err(err).Msg("lame duck: cannot stop accepting; new clients are closed on accept")
 	}
 	s.announceLameDuck()
@@ -110,5 +111,15 @@ func (s *Server) closeSpread(dur time.Duration) {
 				return
 			}
 		}
+	}
+}
+
+// stopAccepting closes the listeners to new connections, once the first tick has found them.
+func (s *Server) stopAccepting() error {
+	select {
+	case <-s.acceptorKnown:
+		return s.acceptor.stop()
+	case <-time.After(5 * time.Second):
+		return errors.New("gnet's acceptor was never found")
 	}
 }

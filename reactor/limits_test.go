@@ -226,3 +226,36 @@ func TestReadPauseAppliesBackPressure(t *testing.T) {
 	slow.Close()
 	<-received
 }
+
+// TestWriteDeadlineCutsOffAReaderThatTakesNothing: a subscriber whose socket takes none of its output for
+// write_deadline is closed as a slow consumer, long before its pending bytes reach max_pending.
+func TestWriteDeadlineCutsOffAReaderThatTakesNothing(t *testing.T) {
+	s := runServer(t, Options{WriteDeadline: 200 * time.Millisecond})
+	d := net.Dialer{Control: smallRecvBuffer}
+	stuck, err := d.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stuck.Close()
+	if _, err := stuck.Write([]byte(quiet + "SUB flood 1\r\nPING\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "subscribed", 5*time.Second, func() bool { return s.Stats().Subscriptions == 1 })
+	pub := connect(t, s)
+	payload := bytes.Repeat([]byte("x"), 1000)
+	for i := 0; i < 4000; i++ { // 4 MB: well past the socket buffers, far below max_pending
+		if err := pub.Publish("flood", payload); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pub.Flush()
+	waitFor(t, "cut off", 10*time.Second, func() bool { return s.Stats().SlowConsumers == 1 })
+	closed := s.ClosedConns()
+	if len(closed) != 1 || closed[0].Reason != "Slow Consumer (Write Deadline)" {
+		t.Fatalf("closed: %+v", closed)
+	}
+	if !pub.IsConnected() {
+		t.Fatal("publisher lost its connection")
+	}
+	assertHealthy(t, s)
+}

@@ -13,10 +13,11 @@ import (
 // first client ping interval).
 const firstPingDelay = 2 * time.Second
 
-// tickInterval is how often loops sweep their connections: often enough that a PING is at most a quarter of
-// ping_interval late, never more than once a second nor busier than every 10ms.
+// tickInterval is how often loops sweep their connections: often enough that a PING or a write deadline is
+// at most a quarter of its interval late, never more than once a second nor busier than every 10ms.
 func (s *Server) tickInterval() time.Duration {
-	return min(time.Second, max(10*time.Millisecond, s.lim().PingInterval/4))
+	lim := s.lim()
+	return min(time.Second, max(10*time.Millisecond, min(lim.PingInterval, lim.WriteDeadline)/4))
 }
 
 func (l *loop) sweepTask(now int64) gnet.Runnable {

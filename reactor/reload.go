@@ -13,7 +13,7 @@ func (s *Server) Reload(opts Options) error {
 	opts = opts.withDefaults()
 	s.optsMu.Lock()
 	defer s.optsMu.Unlock()
-	old := s.opts
+	old := s.cur
 	if opts.ServerName == "" {
 		opts.ServerName = old.ServerName
 	}
@@ -39,7 +39,7 @@ func (s *Server) Reload(opts Options) error {
 		lim.info = s.newInfo(opts.MaxPayload, s.lameDuck.Load())
 	}
 	s.warnConnCap(lim, opts.MaxConnections)
-	s.opts = opts
+	s.cur = opts
 	s.loaded = time.Now()
 	s.limits.Store(lim)
 	s.log.Info().Msg("Reloaded server configuration")
@@ -50,7 +50,7 @@ func (s *Server) Reload(opts Options) error {
 func (s *Server) Options() Options {
 	s.optsMu.Lock()
 	defer s.optsMu.Unlock()
-	return s.opts
+	return s.cur
 }
 
 // ConfigLoadTime is when the options in force were set: at New, or by the last successful Reload.

@@ -18,7 +18,7 @@ import (
 
 // Server is one reactor server. It owns everything the server uses, so one process can run many (tests do).
 type Server struct {
-	opts Options
+	opts Options // as given to New, defaults filled in; never written after New (Reload changes cur)
 	log  zerolog.Logger
 	id   string // nkeys server public key, as nats-server's server_id
 
@@ -26,7 +26,8 @@ type Server struct {
 	global   *account
 
 	limits atomic.Pointer[limits] // the settings in force (limits.go)
-	optsMu sync.Mutex             // guards opts against Reload; loops read limits, never opts
+	optsMu sync.Mutex             // guards cur and loaded
+	cur    Options                // the options in force: opts as changed by Reload
 	closed closedRing             // recently closed connections, for /connz?state=closed
 	start  time.Time              // when New ran
 	loaded time.Time              // when the options in force were set (New or the last Reload); under optsMu
@@ -41,6 +42,10 @@ type Server struct {
 	runErr   error         // why the engine stopped; valid after done
 	stopped  atomic.Bool   // Shutdown was asked for
 	lameDuck atomic.Bool   // LameDuck has begun
+
+	acceptorOnce  sync.Once
+	acceptor      acceptor      // gnet's listeners, for lame duck mode (accept.go); valid once acceptorKnown is closed
+	acceptorKnown chan struct{} // closed by the first OnTick
 
 	loopsMu  sync.Mutex
 	loops    atomic.Pointer[[]*loop] // copy-on-write: read lock-free by any goroutine
@@ -65,13 +70,14 @@ func New(opts Options) (*Server, error) {
 		opts.ServerName = id
 	}
 	s := &Server{
-		opts:     opts,
-		log:      opts.Logger,
-		id:       id,
-		accounts: map[string]*account{},
-		ready:    make(chan struct{}),
-		done:     make(chan struct{}),
-		loopByEL: map[gnet.EventLoop]*loop{},
+		opts:          opts,
+		log:           opts.Logger,
+		id:            id,
+		accounts:      map[string]*account{},
+		ready:         make(chan struct{}),
+		acceptorKnown: make(chan struct{}),
+		done:          make(chan struct{}),
+		loopByEL:      map[gnet.EventLoop]*loop{},
 	}
 	for _, name := range []string{globalAccountName, systemAccountName} {
 		s.accounts[name] = newAccount(name)
@@ -79,6 +85,7 @@ func New(opts Options) (*Server, error) {
 	s.global = s.accounts[globalAccountName]
 	s.start = time.Now()
 	s.loaded = s.start
+	s.cur = opts
 	s.closed.init(opts.MaxClosedClients)
 	lim := newLimits(&s.opts)
 	s.warnConnCap(lim, opts.MaxConnections)
