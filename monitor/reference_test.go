@@ -1,0 +1,283 @@
+package monitor
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/reactor-nats/reactor/reactor"
+)
+
+// These tests hold reactor's monitoring to the reference nats-server v2.15.2 (installed into bin/ by
+// `make tools`): both servers get the same clients and traffic, and every endpoint's JSON must have the same
+// shape: every key nats-server emits is present with the same JSON type, recursively (arrays are compared
+// by the union of their elements' shapes), and reactor adds none of its own.
+
+// shapeExceptions are the only places reactor's shape may differ from nats-server's, by JSON path, with why.
+// A path ending in ".*" means the object's keys are not compared.
+var shapeExceptions = map[string]string{
+	// Keys are data, not schema: one per endpoint requested, which differ between the two runs.
+	"$.http_req_stats.*": "a map from endpoint to count",
+	// nats-server lists the JetStream feature flags it was built with; reactor has no JetStream, so none.
+	"$.feature_flags.*": "JetStream feature flags; reactor has no JetStream",
+	// nats-server imports its system-account request services ($SYS.REQ.ACCOUNT.*.CONNZ, ...) into every
+	// account; reactor has no system services yet, so it has no imports, and nats-server omits an empty list.
+	"$.account_detail.imports": "system-account service imports reactor does not have yet",
+}
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// referenceServer starts nats-server with monitoring and returns its client URL and monitoring base URL.
+func referenceServer(t *testing.T) (clientURL, base string) {
+	t.Helper()
+	bin := os.Getenv("NATS_SERVER_BIN")
+	if bin == "" {
+		wd, _ := os.Getwd()
+		bin = filepath.Join(wd, "..", "bin", "nats-server")
+		if _, err := os.Stat(bin); err != nil {
+			t.Skip("reference nats-server not installed (make tools)")
+		}
+	}
+	port, httpPort := freePort(t), freePort(t)
+	var logs bytes.Buffer
+	cmd := exec.Command(bin, "-a", "127.0.0.1", "-p", fmt.Sprint(port), "-m", fmt.Sprint(httpPort))
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	base = fmt.Sprintf("http://127.0.0.1:%d", httpPort)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := httpClient.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("reference nats-server did not come up: %v\n%s", err, logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Sprintf("nats://127.0.0.1:%d", port), base
+}
+
+func TestRefusalsHoldForReferenceServer(t *testing.T) {
+	_, base := referenceServer(t)
+	checkRefusals(t, base)
+}
+
+// driveTraffic gives a server the same clients whichever it is: a subscriber with a plain and a queue
+// subscription, which stays, and a publisher, which sends to both and leaves.
+func driveTraffic(t *testing.T, clientURL, base string) {
+	t.Helper()
+	subNC := connect(t, clientURL, "subscriber")
+	plain := subscribe(t, subNC, "foo", "")
+	queued := subscribe(t, subNC, "bar.>", "q")
+	if err := queued.AutoUnsubscribe(100); err != nil {
+		t.Fatal(err)
+	}
+	pub := connect(t, clientURL, "publisher")
+	publish(t, pub, "foo", "hello", 2)
+	publish(t, pub, "bar.x", "hi", 1)
+	receive(t, plain, 2)
+	receive(t, queued, 1)
+	pub.Close()
+	waitFor(t, "the publisher in state=closed", func() bool {
+		var cz Connz
+		getJSON(t, base+"/connz?state=closed", &cz)
+		return connByName(&cz, "publisher") != nil
+	})
+}
+
+func TestShapesMatchReferenceServer(t *testing.T) {
+	refClient, refBase := referenceServer(t)
+	f := runFixture(t, reactor.Options{})
+	driveTraffic(t, refClient, refBase)
+	driveTraffic(t, f.clientURL(), f.base)
+
+	for _, path := range []string{
+		"/varz",
+		"/connz", "/connz?subs=1", "/connz?subs=detail", "/connz?auth=1", "/connz?state=closed", "/connz?state=closed&auth=1",
+		"/connz?state=any&subs=detail",
+		"/subsz", "/subsz?subs=1", "/subsz?subs=1&test=foo",
+		"/routez",
+		"/accountz", "/accountz?acc=$G",
+		"/jsz",
+		"/healthz",
+	} {
+		t.Run(path, func(t *testing.T) {
+			ref, ours := fetchShape(t, refBase+path), fetchShape(t, f.base+path)
+			for _, problem := range compareShapes("$", ref, ours) {
+				t.Error(problem)
+			}
+		})
+	}
+}
+
+// shape is the structure of a JSON value: its type and, for objects, its fields' shapes; for arrays, the
+// merged shape of all elements (nil when the array is empty).
+type shape struct {
+	kind   string // object, array, string, number, bool, null, or "a|b" for elements of mixed types
+	fields map[string]*shape
+	elem   *shape
+}
+
+func fetchShape(t *testing.T, url string) *shape {
+	t.Helper()
+	var v any
+	getJSON(t, url, &v)
+	return shapeOf(v)
+}
+
+func shapeOf(v any) *shape {
+	switch v := v.(type) {
+	case map[string]any:
+		s := &shape{kind: "object", fields: map[string]*shape{}}
+		for k, fv := range v {
+			s.fields[k] = shapeOf(fv)
+		}
+		return s
+	case []any:
+		s := &shape{kind: "array"}
+		for _, ev := range v {
+			s.elem = mergeShapes(s.elem, shapeOf(ev))
+		}
+		return s
+	case string:
+		return &shape{kind: "string"}
+	case float64:
+		return &shape{kind: "number"}
+	case bool:
+		return &shape{kind: "bool"}
+	}
+	return &shape{kind: "null"}
+}
+
+// mergeShapes unites two array elements' shapes: an object has every field either has.
+func mergeShapes(a, b *shape) *shape {
+	switch {
+	case a == nil:
+		return b
+	case a.kind != b.kind:
+		kinds := strings.Split(a.kind, "|")
+		if !slices.Contains(kinds, b.kind) {
+			kinds = append(kinds, b.kind)
+			sort.Strings(kinds)
+		}
+		return &shape{kind: strings.Join(kinds, "|")}
+	case a.kind == "object":
+		m := &shape{kind: "object", fields: map[string]*shape{}}
+		for k, f := range a.fields {
+			m.fields[k] = f
+		}
+		for k, f := range b.fields {
+			m.fields[k] = mergeShapes(m.fields[k], f)
+		}
+		return m
+	case a.kind == "array":
+		return &shape{kind: "array", elem: mergeShapes(a.elem, b.elem)}
+	}
+	return a
+}
+
+// compareShapes lists where ours differs from ref at path.
+func compareShapes(path string, ref, ours *shape) []string {
+	if ref.kind != ours.kind {
+		return []string{fmt.Sprintf("%s: nats-server has %s, reactor %s", path, ref.kind, ours.kind)}
+	}
+	var problems []string
+	switch ref.kind {
+	case "object":
+		if _, ok := shapeExceptions[path+".*"]; ok {
+			return nil
+		}
+		keys := map[string]bool{}
+		for k := range ref.fields {
+			keys[k] = true
+		}
+		for k := range ours.fields {
+			keys[k] = true
+		}
+		for _, k := range slices.Sorted(func(yield func(string) bool) {
+			for k := range keys {
+				if !yield(k) {
+					return
+				}
+			}
+		}) {
+			sub := path + "." + k
+			if _, ok := shapeExceptions[sub]; ok {
+				continue
+			}
+			rf, of := ref.fields[k], ours.fields[k]
+			switch {
+			case of == nil:
+				problems = append(problems, fmt.Sprintf("%s: nats-server emits it, reactor does not", sub))
+			case rf == nil:
+				problems = append(problems, fmt.Sprintf("%s: reactor emits it, nats-server does not", sub))
+			default:
+				problems = append(problems, compareShapes(sub, rf, of)...)
+			}
+		}
+	case "array":
+		switch {
+		case ref.elem != nil && ours.elem == nil:
+			problems = append(problems, fmt.Sprintf("%s: nats-server's array has elements, reactor's none", path))
+		case ref.elem == nil && ours.elem != nil:
+			problems = append(problems, fmt.Sprintf("%s: reactor's array has elements, nats-server's none", path))
+		case ref.elem != nil:
+			problems = append(problems, compareShapes(path+"[]", ref.elem, ours.elem)...)
+		}
+	}
+	return problems
+}
+
+func TestCompareShapesFindsDifferences(t *testing.T) {
+	parse := func(s string) *shape {
+		var v any
+		if err := json.Unmarshal([]byte(s), &v); err != nil {
+			t.Fatal(err)
+		}
+		return shapeOf(v)
+	}
+	for _, tc := range []struct {
+		ref, ours string
+		problems  int
+	}{
+		{`{"a":1,"b":"x"}`, `{"b":"y","a":2}`, 0},
+		{`{"a":1}`, `{}`, 1},
+		{`{}`, `{"a":1}`, 1},
+		{`{"a":1}`, `{"a":"1"}`, 1},
+		{`{"a":[]}`, `{"a":null}`, 1},
+		{`{"a":[{"x":1},{"y":true}]}`, `{"a":[{"y":false,"x":2}]}`, 0},
+		{`{"a":[{"x":1},{"y":true}]}`, `{"a":[{"x":2}]}`, 1},
+		{`{"a":[{"x":1}]}`, `{"a":[]}`, 1},
+		{`{"feature_flags":{"f":true}}`, `{"feature_flags":{}}`, 0},
+		{`{"feature_flags":{}}`, `{"feature_flags":[]}`, 1},
+	} {
+		if got := compareShapes("$", parse(tc.ref), parse(tc.ours)); len(got) != tc.problems {
+			t.Errorf("ref %s ours %s: %q, want %d problems", tc.ref, tc.ours, got, tc.problems)
+		}
+	}
+}

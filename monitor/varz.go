@@ -1,0 +1,195 @@
+package monitor
+
+import (
+	"net"
+	"net/http"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/reactor-nats/reactor/reactor"
+)
+
+// Varz is /varz: the server's identity, the limits in force and its running totals, in nats-server's field
+// order. Objects for features reactor lacks are present and empty, as nats-server emits them with those
+// features off (every field inside them is omitempty there).
+type Varz struct {
+	ID                   string               `json:"server_id"`
+	Name                 string               `json:"server_name"`
+	Version              string               `json:"version"`
+	Proto                int                  `json:"proto"`
+	GoVersion            string               `json:"go"`
+	Host                 string               `json:"host"`
+	Port                 int                  `json:"port"`
+	MaxConnections       int                  `json:"max_connections"`
+	MaxSubscriptions     int                  `json:"max_subscriptions,omitempty"`
+	PingInterval         time.Duration        `json:"ping_interval"` // nanoseconds
+	MaxPingsOut          int                  `json:"ping_max"`
+	HTTPHost             string               `json:"http_host"`
+	HTTPPort             int                  `json:"http_port"`
+	HTTPBasePath         string               `json:"http_base_path"`
+	HTTPSPort            int                  `json:"https_port"`
+	AuthTimeout          float64              `json:"auth_timeout"` // seconds
+	MaxControlLine       int                  `json:"max_control_line"`
+	MaxPayload           int                  `json:"max_payload"`
+	MaxPending           int                  `json:"max_pending"`
+	Cluster              ClusterOptsVarz      `json:"cluster"`
+	Gateway              GatewayOptsVarz      `json:"gateway"`
+	LeafNode             LeafNodeOptsVarz     `json:"leaf"`
+	MQTT                 MQTTOptsVarz         `json:"mqtt"`
+	Websocket            WebsocketOptsVarz    `json:"websocket"`
+	JetStream            JetStreamVarz        `json:"jetstream"`
+	TLSTimeout           float64              `json:"tls_timeout"`    // seconds
+	WriteDeadline        time.Duration        `json:"write_deadline"` // nanoseconds
+	Start                time.Time            `json:"start"`
+	Now                  time.Time            `json:"now"`
+	Uptime               string               `json:"uptime"`
+	Mem                  int64                `json:"mem"` // resident bytes
+	Cores                int                  `json:"cores"`
+	MaxProcs             int                  `json:"gomaxprocs"`
+	CPU                  float64              `json:"cpu"` // percent of one core
+	Connections          int                  `json:"connections"`
+	TotalConnections     int64                `json:"total_connections"`
+	Routes               int                  `json:"routes"`
+	Remotes              int                  `json:"remotes"`
+	Leafs                int                  `json:"leafnodes"`
+	InMsgs               int64                `json:"in_msgs"`
+	InBytes              int64                `json:"in_bytes"`
+	InClientMsgs         int64                `json:"in_client_msgs"`
+	InClientBytes        int64                `json:"in_client_bytes"`
+	OutMsgs              int64                `json:"out_msgs"`
+	OutBytes             int64                `json:"out_bytes"`
+	OutClientMsgs        int64                `json:"out_client_msgs"`
+	OutClientBytes       int64                `json:"out_client_bytes"`
+	SlowConsumers        int64                `json:"slow_consumers"`
+	StaleConnections     int64                `json:"stale_connections"`
+	StalledClients       int64                `json:"stalled_clients"`
+	Subscriptions        int                  `json:"subscriptions"`
+	HTTPReqStats         map[string]uint64    `json:"http_req_stats"`
+	ConfigLoadTime       time.Time            `json:"config_load_time"`
+	ConfigDigest         string               `json:"config_digest"`
+	FeatureFlags         map[string]bool      `json:"feature_flags"`
+	SystemAccount        string               `json:"system_account,omitempty"`
+	SlowConsumersStats   SlowConsumersStats   `json:"slow_consumer_stats"`
+	StaleConnectionStats StaleConnectionStats `json:"stale_connection_stats"`
+	DiskIOWaitStats      DiskIOWaitStats      `json:"disk_io_wait_stats"`
+}
+
+// The option objects of features reactor does not have yet. nats-server marks every field in them omitempty
+// and emits {} while the feature is off; the package that adds a feature gives its object the fields,
+// checked against the reference with the feature on.
+type (
+	ClusterOptsVarz   struct{}
+	GatewayOptsVarz   struct{}
+	LeafNodeOptsVarz  struct{}
+	MQTTOptsVarz      struct{}
+	WebsocketOptsVarz struct{}
+	JetStreamVarz     struct{}
+)
+
+// SlowConsumersStats splits slow consumers by connection kind; reactor has only clients so far.
+type SlowConsumersStats struct {
+	Clients  int64 `json:"clients"`
+	Routes   int64 `json:"routes"`
+	Gateways int64 `json:"gateways"`
+	Leafs    int64 `json:"leafs"`
+}
+
+// StaleConnectionStats splits stale connections by connection kind.
+type StaleConnectionStats struct {
+	Clients  int64 `json:"clients"`
+	Routes   int64 `json:"routes"`
+	Gateways int64 `json:"gateways"`
+	Leafs    int64 `json:"leafs"`
+}
+
+// DiskIOWaitStats is JetStream's storage wait accounting; always zero without JetStream.
+type DiskIOWaitStats struct {
+	Waiters     int64 `json:"waiters"`
+	Waits       int64 `json:"waits"`
+	WaitTime    int64 `json:"wait_time"`
+	MaxWaitTime int64 `json:"max_wait_time"`
+}
+
+// Values nats-server reports for settings reactor does not have: its default auth and TLS handshake
+// timeouts, in seconds.
+const (
+	defaultAuthTimeout = 2.0
+	defaultTLSTimeout  = 2.0
+)
+
+func (m *Server) handleVarz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, m.varz(time.Now()))
+}
+
+func (m *Server) varz(now time.Time) *Varz {
+	opts := m.srv.Options()
+	st := m.srv.Stats()
+	host, port := m.clientHostPort(opts)
+	mem, cpu := m.proc.sample(now)
+	return &Varz{
+		ID:                   m.srv.ID(),
+		Name:                 opts.ServerName,
+		Version:              reactor.ProtocolVersion,
+		Proto:                1,
+		GoVersion:            runtime.Version(),
+		Host:                 host,
+		Port:                 port,
+		MaxConnections:       opts.MaxConnections,
+		MaxSubscriptions:     opts.MaxSubscriptions,
+		PingInterval:         opts.PingInterval,
+		MaxPingsOut:          opts.MaxPingsOut,
+		HTTPHost:             m.opts.Host,
+		HTTPPort:             m.port(),
+		AuthTimeout:          defaultAuthTimeout,
+		MaxControlLine:       opts.MaxControlLine,
+		MaxPayload:           opts.MaxPayload,
+		MaxPending:           opts.MaxPending,
+		TLSTimeout:           defaultTLSTimeout,
+		WriteDeadline:        opts.WriteDeadline,
+		Start:                m.srv.StartTime().UTC(),
+		Now:                  now.UTC(),
+		Uptime:               formatUptime(now.Sub(m.srv.StartTime())),
+		Mem:                  mem,
+		Cores:                runtime.NumCPU(),
+		MaxProcs:             runtime.GOMAXPROCS(0),
+		CPU:                  cpu,
+		Connections:          st.Connections,
+		TotalConnections:     st.Total,
+		InMsgs:               st.InMsgs,
+		InBytes:              st.InBytes,
+		InClientMsgs:         st.InMsgs, // every connection is a client until routes and leaf nodes exist
+		InClientBytes:        st.InBytes,
+		OutMsgs:              st.OutMsgs,
+		OutBytes:             st.OutBytes,
+		OutClientMsgs:        st.OutMsgs,
+		OutClientBytes:       st.OutBytes,
+		SlowConsumers:        st.SlowConsumers,
+		StaleConnections:     st.Stale,
+		StalledClients:       st.Stalls,
+		Subscriptions:        st.Subscriptions,
+		HTTPReqStats:         m.reqs.snapshot(),
+		ConfigLoadTime:       m.srv.ConfigLoadTime().UTC(),
+		FeatureFlags:         map[string]bool{}, // JetStream's flags; none without JetStream
+		SystemAccount:        m.srv.SystemAccount(),
+		SlowConsumersStats:   SlowConsumersStats{Clients: st.SlowConsumers},
+		StaleConnectionStats: StaleConnectionStats{Clients: st.Stale},
+	}
+}
+
+// clientHostPort is the client address /varz reports: client_advertise when set (nats-server reports the
+// advertised address there), else the configured host and the bound port.
+func (m *Server) clientHostPort(opts reactor.Options) (string, int) {
+	if opts.ClientAdvertise == "" {
+		return opts.Host, m.srv.Port()
+	}
+	host, portText, err := net.SplitHostPort(opts.ClientAdvertise)
+	if err != nil {
+		return opts.ClientAdvertise, m.srv.Port() // a bare host advertises the real port
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		return host, m.srv.Port()
+	}
+	return host, port
+}
