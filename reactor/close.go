@@ -4,7 +4,8 @@ import "github.com/reactor-nats/reactor/codec"
 
 // teardown takes c out of service: its subscriptions leave the index so no loop matches them any more, and it
 // leaves its loop's client list. It runs on c's loop, once, whichever way the connection ends (protocol error,
-// stale, slow consumer, peer gone, shutdown).
+// stale, slow consumer, peer gone, shutdown). c.subs keeps the subscriptions until OnClose has recorded the
+// closed connection for monitoring.
 func (c *client) teardown() {
 	if c.closing {
 		return
@@ -14,7 +15,6 @@ func (c *client) teardown() {
 		s.removed = true
 		_ = c.acct.subs.Remove(&s.entry)
 	})
-	c.subs = subIndex{}
 	c.loop.removeClient(c)
 	if c.kind == kindClient {
 		c.srv.numClients.Add(-1)

@@ -126,14 +126,15 @@ func (e *engine) OnClose(gc gnet.Conn, err error) gnet.Action {
 		return gnet.None
 	}
 	c.conn = nil // gnet releases the Conn after this returns; a stale Conn would write to a reused fd
-	c.teardown()
 	if e.srv.stopped.Load() {
 		c.setReason(reasonServerShutdown)
 	}
 	c.setReason(reasonClientClosed)
+	c.teardown()
 	if c.kind == kindClient {
 		e.srv.closed.add(c.snapshot(true, time.Now()))
 	}
+	c.subs = subIndex{}
 	ev := e.srv.log.Debug().Uint64("cid", c.cid).Str("ip", c.host)
 	if err != nil {
 		ev = ev.Err(err)

@@ -127,6 +127,9 @@ func TestClosedConnectionsKeepTheirReason(t *testing.T) {
 func TestClientClosedIsTheReasonWhenThePeerLeaves(t *testing.T) {
 	s := runServer(t, Options{})
 	nc := connect(t, s, nats.Name("leaves"))
+	if _, err := nc.SubscribeSync("kept"); err != nil {
+		t.Fatal(err)
+	}
 	nc.Publish("x", []byte("abc"))
 	nc.Flush()
 	nc.Close()
@@ -134,5 +137,8 @@ func TestClientClosedIsTheReasonWhenThePeerLeaves(t *testing.T) {
 	ci := s.ClosedConns()[0]
 	if ci.Reason != "Client Closed" || ci.Name != "leaves" || ci.InMsgs != 1 || ci.InBytes != 3 {
 		t.Fatalf("closed: %+v", ci)
+	}
+	if ci.NumSubs != 1 || len(ci.Subs) != 1 || ci.Subs[0].Subject != "kept" {
+		t.Fatalf("closed connection lost its subscriptions: %+v", ci)
 	}
 }
