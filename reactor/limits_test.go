@@ -249,7 +249,7 @@ func TestWriteDeadlineCutsOffAReaderThatTakesNothing(t *testing.T) {
 		}
 	}
 	pub.Flush()
-	waitFor(t, "cut off", 10*time.Second, func() bool { return s.Stats().SlowConsumers == 1 })
+	waitFor(t, "cut off", 10*time.Second, func() bool { return s.Stats().SlowConsumers == 1 && len(s.ClosedConns()) == 1 })
 	closed := s.ClosedConns()
 	if len(closed) != 1 || closed[0].Reason != "Slow Consumer (Write Deadline)" {
 		t.Fatalf("closed: %+v", closed)
