@@ -1,0 +1,226 @@
+package auth
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The tables of this package are nats-server's observed behaviour. These tests hold them to it: each case
+// also runs against the reference nats-server v2.15.2 (bin/nats-server, installed by `make tools`, or
+// $NATS_SERVER_BIN), over raw sockets. They skip when it is not installed.
+
+func referenceBinary(t *testing.T) string {
+	t.Helper()
+	if bin := os.Getenv("NATS_SERVER_BIN"); bin != "" {
+		return bin
+	}
+	bin, _ := filepath.Abs(filepath.Join("..", "bin", "nats-server"))
+	if _, err := os.Stat(bin); err != nil {
+		t.Skip("reference nats-server not installed (make tools)")
+	}
+	return bin
+}
+
+// referenceServer starts nats-server with the config text on a free loopback port and returns its
+// address; it is killed when the test ends.
+func referenceServer(t *testing.T, conf string) string {
+	t.Helper()
+	bin := referenceBinary(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	path := filepath.Join(t.TempDir(), "ref.conf")
+	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	cmd := exec.Command(bin, "-a", "127.0.0.1", "-p", fmt.Sprint(port), "-c", path)
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+			return addr
+		}
+		select {
+		case <-exited:
+			t.Fatalf("reference nats-server exited:\n%s", logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("reference nats-server did not listen:\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// refConn is a raw client connection to the reference server.
+type refConn struct {
+	t     *testing.T
+	conn  net.Conn
+	in    *bufio.Reader
+	nonce string
+}
+
+func dialReference(t *testing.T, addr string) *refConn {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	rc := &refConn{t: t, conn: conn, in: bufio.NewReader(conn)}
+	line := rc.line()
+	var info struct {
+		Nonce string `json:"nonce"`
+	}
+	if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "INFO ")), &info); err != nil {
+		t.Fatalf("INFO %q: %v", line, err)
+	}
+	rc.nonce = info.Nonce
+	return rc
+}
+
+func (rc *refConn) line() string {
+	rc.t.Helper()
+	line, err := rc.in.ReadString('\n')
+	if err != nil {
+		rc.t.Fatalf("read: %v (got %q)", err, line)
+	}
+	return strings.TrimRight(line, "\r\n")
+}
+
+func (rc *refConn) send(format string, args ...any) {
+	rc.t.Helper()
+	if _, err := fmt.Fprintf(rc.conn, format, args...); err != nil {
+		rc.t.Fatal(err)
+	}
+}
+
+// connect sends CONNECT with the given credential fields and reports the -ERR, if any, that the server
+// answered before its PONG ("" when accepted). A refused connection is closed after the -ERR.
+func (rc *refConn) connect(fields map[string]any) string {
+	rc.t.Helper()
+	msg := map[string]any{"verbose": false, "pedantic": false, "protocol": 1}
+	for k, v := range fields {
+		msg[k] = v
+	}
+	body, _ := json.Marshal(msg)
+	rc.send("CONNECT %s\r\nPING\r\n", body)
+	errs, _ := rc.untilPong()
+	return errs
+}
+
+// untilPong sends nothing; it reads up to the next PONG and returns the -ERR lines and MSG subjects seen.
+func (rc *refConn) untilPong() (errs string, msgSubjects []string) {
+	rc.t.Helper()
+	for {
+		line, err := rc.in.ReadString('\n')
+		line = strings.TrimRight(line, "\r\n")
+		switch {
+		case err != nil:
+			return errs, msgSubjects // closed after an -ERR
+		case line == "PONG":
+			return errs, msgSubjects
+		case strings.HasPrefix(line, "-ERR"):
+			errs += line
+		case strings.HasPrefix(line, "MSG "):
+			msgSubjects = append(msgSubjects, strings.Fields(line)[1])
+			rc.line() // payload
+		}
+	}
+}
+
+// ping round-trips, returning what arrived before the PONG.
+func (rc *refConn) ping() (errs string, msgSubjects []string) {
+	rc.t.Helper()
+	rc.send("PING\r\n")
+	return rc.untilPong()
+}
+
+func TestPermissionMatrixHoldsForReferenceServer(t *testing.T) {
+	referenceBinary(t)
+	// One user per distinct permissions block, and an unrestricted publisher for delivery cases.
+	users := map[string]string{}
+	var conf strings.Builder
+	conf.WriteString("authorization { users: [\n  {user: admin, password: pw}\n")
+	for _, pc := range permCases {
+		if _, ok := users[pc.perms]; !ok {
+			users[pc.perms] = fmt.Sprintf("u%d", len(users))
+			fmt.Fprintf(&conf, "  {user: %s, password: pw, permissions: %s}\n", users[pc.perms], pc.perms)
+		}
+	}
+	conf.WriteString("] }\n")
+	addr := referenceServer(t, conf.String())
+
+	for _, pc := range permCases {
+		rc := dialReference(t, addr)
+		if errs := rc.connect(map[string]any{"user": users[pc.perms], "pass": "pw"}); errs != "" {
+			t.Fatalf("%s: connect: %s", pc, errs)
+		}
+		var got bool
+		switch pc.op {
+		case opPublish:
+			rc.send("PUB %s 0\r\n\r\n", pc.subject)
+			errs, _ := rc.ping()
+			got = errs == ""
+			if !got && errs != fmt.Sprintf("-ERR 'Permissions Violation for Publish to %q'", pc.subject) {
+				t.Errorf("%s: unexpected error text %s", pc, errs)
+			}
+		case opSubscribe:
+			rc.send("SUB %s %s 1\r\n", pc.subject, pc.queue)
+			errs, _ := rc.ping()
+			got = errs == ""
+			want := fmt.Sprintf("-ERR 'Permissions Violation for Subscription to %q'", pc.subject)
+			if pc.queue != "" {
+				want = fmt.Sprintf("-ERR 'Permissions Violation for Subscription to %q using queue %q'", pc.subject, pc.queue)
+			}
+			if !got && errs != want {
+				t.Errorf("%s: error text %s, want %s", pc, errs, want)
+			}
+		case opDeliver:
+			rc.send("SUB %s %s 1\r\n", pc.on, pc.queue)
+			if errs, _ := rc.ping(); errs != "" {
+				t.Fatalf("%s: SUB refused: %s", pc, errs)
+			}
+			pub := dialReference(t, addr)
+			if errs := pub.connect(map[string]any{"user": "admin", "pass": "pw"}); errs != "" {
+				t.Fatalf("admin connect: %s", errs)
+			}
+			pub.send("PUB %s 0\r\n\r\n", pc.subject)
+			pub.ping()
+			_, delivered := rc.ping()
+			got = len(delivered) == 1 && delivered[0] == pc.subject
+			pub.conn.Close()
+		}
+		// Drop the subscription before the next case: a queue subscription left behind would share its
+		// group with the next case's, and the PING makes sure the server has processed the UNSUB.
+		rc.send("UNSUB 1\r\n")
+		rc.ping()
+		rc.conn.Close()
+		if got != pc.want {
+			t.Errorf("%s: nats-server says %v, the table says %v", pc, got, pc.want)
+		}
+	}
+}
