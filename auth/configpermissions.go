@@ -20,15 +20,15 @@ func parsePermissions(v *config.Value) (*Permissions, error) {
 		return nil, errAt(v.Pos, "Expected permissions to be a map/struct, got %s", v.Kind)
 	}
 	p := &Permissions{}
-	err := eachKey(v.Map, func(name, key string, v *config.Value) error {
+	err := eachKey(v.Map, func(name, key string, item *config.Value) error {
 		var err error
 		switch name {
 		case "pub", "publish", "import":
-			p.Publish, err = parseSubjectPermission(v, false)
+			p.Publish, err = parseSubjectPermission(item, false)
 		case "sub", "subscribe", "export":
-			p.Subscribe, err = parseSubjectPermission(v, true)
+			p.Subscribe, err = parseSubjectPermission(item, true)
 		case "publish_allow_responses", "allow_responses":
-			p.Response, err = parseAllowResponses(v)
+			p.Response, err = parseAllowResponses(item)
 		default:
 			return errAt(v.Map.KeyPos[key], "Unknown field %q parsing permissions", key)
 		}

@@ -34,6 +34,17 @@ func referenceBinary(t *testing.T) string {
 // address; it is killed when the test ends.
 func referenceServer(t *testing.T, conf string) string {
 	t.Helper()
+	addr, err := startReference(t, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return addr
+}
+
+// startReference starts nats-server with conf and waits until it listens (its address) or exits (an
+// error carrying its output).
+func startReference(t *testing.T, conf string) (string, error) {
+	t.Helper()
 	bin := referenceBinary(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -57,15 +68,14 @@ func referenceServer(t *testing.T, conf string) string {
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-			return addr
-		}
 		select {
 		case <-exited:
-			t.Fatalf("reference nats-server exited:\n%s", logs.String())
+			return "", fmt.Errorf("reference nats-server exited: %s", logs.String())
 		default:
+		}
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return addr, nil
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("reference nats-server did not listen:\n%s", logs.String())
@@ -222,5 +232,24 @@ func TestPermissionMatrixHoldsForReferenceServer(t *testing.T) {
 		if got != pc.want {
 			t.Errorf("%s: nats-server says %v, the table says %v", pc, got, pc.want)
 		}
+	}
+}
+
+func TestAuthenticationHoldsForReferenceServer(t *testing.T) {
+	referenceBinary(t)
+	for _, suite := range append(configModeSuites(t), operatorSuite(t)) {
+		t.Run(suite.name, func(t *testing.T) {
+			addr := referenceServer(t, suite.conf)
+			for _, tc := range suite.cases {
+				rc := dialReference(t, addr)
+				errs := rc.connect(tc.connect(rc.nonce))
+				if accepted := errs == ""; accepted != tc.want {
+					t.Errorf("%s: nats-server accepted %v (%s), the table says %v", tc.name, accepted, errs, tc.want)
+				} else if !accepted && errs != "-ERR 'Authorization Violation'" {
+					t.Errorf("%s: refused with %s, want -ERR 'Authorization Violation'", tc.name, errs)
+				}
+				rc.conn.Close()
+			}
+		})
 	}
 }
