@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -59,6 +60,7 @@ func accountFromClaims(claims *jwt.AccountClaims, token string, ownSigner bool) 
 			spec.scopes[key] = us
 		}
 	}
+	slices.Sort(spec.SigningKeys)
 	if len(claims.Revocations) > 0 {
 		spec.Revocations = make(map[string]time.Time, len(claims.Revocations))
 		for key, at := range claims.Revocations {

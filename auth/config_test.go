@@ -443,3 +443,13 @@ func dump(v any) string {
 	}
 	return string(out)
 }
+
+func TestOperatorAssertingANewerServerIsRefused(t *testing.T) {
+	for version, refused := range map[string]bool{"2.15.2": false, "2.14.9": false, "2.15.3": true, "2.16.0": true, "3.0.0": true, "": false} {
+		chain := newTrustChain(t, func(oc *jwt.OperatorClaims) { oc.AssertServerVersion = version })
+		_, err := FromConfig(parseConf(t, "operator: "+chain.opJWT+"\nresolver: MEMORY"))
+		if (err != nil) != refused {
+			t.Errorf("asserting %q: %v, want refused %v", version, err, refused)
+		}
+	}
+}

@@ -67,18 +67,17 @@ func checkAssertedVersion(op *jwt.OperatorClaims) error {
 	if err != nil {
 		return fmt.Errorf("operator %s expects version %s got error instead: %s", op.Subject, op.AssertServerVersion, err)
 	}
-	have := strings.Split(serverVersion, ".")
-	ours := [3]int{}
-	for i := range ours {
-		ours[i], _ = strconv.Atoi(have[i])
+	var ours [3]int
+	for i, part := range strings.SplitN(serverVersion, ".", 3) {
+		ours[i], _ = strconv.Atoi(part)
 	}
+	names := [3]string{"major", "minor", "update"}
 	for i, want := range [3]int{major, minor, update} {
-		if want != ours[i] {
-			if want > ours[i] {
-				return fmt.Errorf("operator %s expected %s version %d > server %s version %d",
-					op.Subject, [3]string{"major", "minor", "update"}[i], want, [3]string{"major", "minor", "update"}[i], ours[i])
-			}
-			break
+		switch {
+		case want > ours[i]:
+			return fmt.Errorf("operator %s expected %s version %d > server %s version %d", op.Subject, names[i], want, names[i], ours[i])
+		case want < ours[i]:
+			return nil
 		}
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/nats-io/jwt/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -251,5 +252,53 @@ func TestAuthenticationHoldsForReferenceServer(t *testing.T) {
 				rc.conn.Close()
 			}
 		})
+	}
+}
+
+// A scoped signing key's template, placeholders expanded, is what the user may do: in nats-server and in
+// the Checker built from the Grant.
+func TestScopedTemplateHoldsForReferenceServer(t *testing.T) {
+	referenceBinary(t)
+	chain := newTrustChain(t, nil)
+	acc, scopedKey, user := newAccountKey(t), newAccountKey(t), newUserKey(t)
+	accJWT := chain.accountJWT(t, acc, chain.operator, func(ac *jwt.AccountClaims) {
+		ac.Tags.Add("region:eu")
+		scope := jwt.NewUserScope()
+		scope.Key = scopedKey.pub
+		scope.Template.Pub.Allow.Add("{{name()}}.>", "{{tag(team)}}.{{account-tag(region)}}")
+		scope.Template.Sub.Deny.Add("{{subject()}}")
+		ac.SigningKeys.AddScopedSigner(scope)
+	})
+	token := userJWT(t, user, scopedKey, acc.pub, func(uc *jwt.UserClaims) {
+		uc.SetScoped(true)
+		uc.Name = "bob"
+		uc.Tags.Add("team:red", "team:blue")
+	})
+	conf := fmt.Sprintf("operator: %s\nresolver: MEMORY\nresolver_preload: { %s: %s, %s: %s }\n",
+		chain.opJWT, chain.system.pub, chain.sysJWT, acc.pub, accJWT)
+	a := authenticatorFor(t, conf)
+	g, err := a.Authenticate(requestFor(withJWT(t, token, &user)("n"), "n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checker := NewChecker(g.Permissions)
+	rc := dialReference(t, referenceServer(t, conf))
+	if errs := rc.connect(withJWT(t, token, &user)(rc.nonce)); errs != "" {
+		t.Fatal(errs)
+	}
+	publish := map[string]bool{"bob.x": true, "alice.x": false, "red.eu": true, "blue.eu": true, "green.eu": false, "red.us": false}
+	for subject, want := range publish {
+		rc.send("PUB %s 0\r\n\r\n", subject)
+		errs, _ := rc.ping()
+		if ours, theirs := checker.CanPublish([]byte(subject)), errs == ""; ours != want || theirs != want {
+			t.Errorf("PUB %s: Checker says %v, nats-server %v, want %v", subject, ours, theirs, want)
+		}
+	}
+	for subject, want := range map[string]bool{user.pub: false, "bob.x": true} {
+		rc.send("SUB %s 1\r\nUNSUB 1\r\n", subject)
+		errs, _ := rc.ping()
+		if ours, theirs := checker.CanSubscribe([]byte(subject), nil), errs == ""; ours != want || theirs != want {
+			t.Errorf("SUB %s: Checker says %v, nats-server %v, want %v", subject, ours, theirs, want)
+		}
 	}
 }
