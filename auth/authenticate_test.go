@@ -73,6 +73,7 @@ func TestAuthenticatorAdvertises(t *testing.T) {
 	}{
 		{"port: 1", false, false},
 		{"authorization { token: x }", true, false},
+		{"authorization { password: x }", false, false}, // a password without a user is ignored
 		{"authorization { user: a, password: b, timeout: 5 }", true, false},
 		{"accounts { A: { users: [ {user: a} ] } }", true, false},
 		{"accounts { A: {} }", false, false},

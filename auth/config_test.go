@@ -70,6 +70,10 @@ var configRefusals = []struct {
 		want: `auth.conf:3:17: Duplicate user "a" detected`},
 	{name: "user in authorization and an account", conf: "authorization { users: [ {user: a} ] }\naccounts {\n  A: { users: [ {user: a} ] }\n}",
 		want: `auth.conf:3:17: Duplicate user "a" detected`},
+	{name: "user twice in authorization", conf: "authorization {\n  users: [\n    {user: a},\n    {user: a} ] }",
+		want: `auth.conf:4:5: Duplicate user "a" detected`},
+	{name: "user twice in an account", conf: "accounts {\n  A: { users: [ {user: a}, {user: a} ] }\n}",
+		want: `auth.conf:2:28: Duplicate user "a" detected`},
 	{name: "nkey twice", conf: "accounts {\n  A: { users: [ {nkey: {UKEY}} ] }\n  B: { users: [\n    {nkey: {UKEY}} ] }\n}",
 		want: `auth.conf:4:5: Duplicate nkey "{UKEY}" detected`},
 	{name: "import from an unknown account", conf: "accounts {\n  A: { imports: [ {stream: {account: C, subject: x}} ] }\n}",
@@ -412,6 +416,7 @@ func TestConfigAcceptancesHoldForReferenceServer(t *testing.T) {
 		"accounts { A: { exports: [ {service: \"x.>\"} ] }, B: { imports: [ {service: {account: A, subject: \"x.y\"}, to: z} ] } }",
 		"accounts { A: { exports: [ {stream: \"x.>\"} ] }, B: { imports: [ {stream: {account: A, subject: \"x.y\"}, prefix: p} ] } }",
 		"accounts { FOO {} }\nsystem_account: FOO",
+		"authorization { password: x }",
 		"operator: {OP}\nresolver: MEMORY\nresolver_preload: { {SYSPUB}: {SYSJWT} }\nauthorization { user: a, password: b }",
 		"operator: {OP}\nresolver: { type: full, dir: {DIR}, bogus: 1 }",
 	} {

@@ -59,7 +59,7 @@ func FromConfig(m *config.Map) (*Config, error) {
 		return nil, err
 	}
 	// The single authorization user/password is Users[0]; nats-server keeps it apart from users arrays.
-	single := authz != nil && (authz.user != "" || authz.pass != "")
+	single := authz != nil && authz.user != ""
 	arrayUsers := append([]*User(nil), cfg.Users...)
 	if single {
 		arrayUsers = arrayUsers[1:]
@@ -83,26 +83,26 @@ func mergeUsers(cfg *Config, authz *authorizationBlock, accounts *accountsBlock,
 		}
 		cfg.Token = authz.token
 		cfg.DefaultPermissions = authz.defaultPerm
-		if authz.user != "" || authz.pass != "" {
+		// A password without a user name is ignored, as nats-server ignores it: auth is not required.
+		if authz.user != "" {
 			cfg.Users = append(cfg.Users, &User{Username: authz.user, Password: authz.pass, Account: GlobalAccount})
 		}
 		cfg.Users = append(cfg.Users, authz.users...)
 		cfg.NkeyUsers = append(cfg.NkeyUsers, authz.nkeyUsers...)
 	}
-	if accounts == nil {
-		return nil
-	}
-	cfg.Accounts = accounts.specs
-	if len(accounts.users)+len(accounts.nkeyUsers) > 0 && authz != nil {
-		switch {
-		case authz.user != "":
-			return errAt(accounts.usersPos, "Can not have a single user/pass and accounts")
-		case authz.token != "":
-			return errAt(accounts.usersPos, "Can not have a token and accounts")
+	if accounts != nil {
+		cfg.Accounts = accounts.specs
+		if len(accounts.users)+len(accounts.nkeyUsers) > 0 && authz != nil {
+			switch {
+			case authz.user != "":
+				return errAt(accounts.usersPos, "Can not have a single user/pass and accounts")
+			case authz.token != "":
+				return errAt(accounts.usersPos, "Can not have a token and accounts")
+			}
 		}
+		cfg.Users = append(cfg.Users, accounts.users...)
+		cfg.NkeyUsers = append(cfg.NkeyUsers, accounts.nkeyUsers...)
 	}
-	cfg.Users = append(cfg.Users, accounts.users...)
-	cfg.NkeyUsers = append(cfg.NkeyUsers, accounts.nkeyUsers...)
 
 	names := map[string]bool{} // users and nkeys share one namespace in nats-server
 	for _, u := range cfg.Users {
