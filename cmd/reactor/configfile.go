@@ -5,6 +5,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/reactor-nats/reactor/config"
 )
@@ -21,35 +22,46 @@ type configKey struct {
 }
 
 var configKeys = map[string]configKey{
-	"listen":            {nil, applyListen},
-	"host":              {[]string{"a", "addr", "net"}, stringKey(func(f *flags) *string { return &f.opts.Host })},
-	"net":               {[]string{"a", "addr", "net"}, stringKey(func(f *flags) *string { return &f.opts.Host })},
-	"port":              {[]string{"p", "port"}, intKey(func(f *flags) *int { return &f.opts.Port })},
-	"server_name":       {[]string{"n", "name", "server_name"}, stringKey(func(f *flags) *string { return &f.opts.ServerName })},
-	"max_payload":       {nil, sizeKey(func(f *flags) *int { return &f.opts.MaxPayload })},
-	"max_pending":       {nil, sizeKey(func(f *flags) *int { return &f.opts.MaxPending })},
-	"max_control_line":  {nil, sizeKey(func(f *flags) *int { return &f.opts.MaxControlLine })},
-	"max_connections":   {nil, intKey(func(f *flags) *int { return &f.opts.MaxConnections })},
-	"max_subscriptions": {nil, intKey(func(f *flags) *int { return &f.opts.MaxSubscriptions })},
-	"ping_max":          {nil, intKey(func(f *flags) *int { return &f.opts.MaxPingsOut })},
-	"ping_interval":     {nil, applyPingInterval},
-	"no_header_support": {nil, boolKey(func(f *flags) *bool { return &f.opts.NoHeaderSupport })},
-	"debug":             {[]string{"D", "debug", "DV"}, boolKey(func(f *flags) *bool { return &f.debug })},
-	"trace":             {[]string{"V", "trace", "DV"}, boolKey(func(f *flags) *bool { return &f.trace })},
-	"logtime":           {nil, boolKey(func(f *flags) *bool { return &f.logTime })},
-	"log_file":          {[]string{"l", "log"}, stringKey(func(f *flags) *string { return &f.logFile })},
-	"pid_file":          {[]string{"P", "pid"}, stringKey(func(f *flags) *string { return &f.pidFile })},
-	"prof_port":         {[]string{"profile"}, intKey(func(f *flags) *int { return &f.profilePort })},
+	"listen":                 {nil, applyListen},
+	"host":                   {[]string{"a", "addr", "net"}, stringKey(func(f *flags) *string { return &f.opts.Host })},
+	"net":                    {[]string{"a", "addr", "net"}, stringKey(func(f *flags) *string { return &f.opts.Host })},
+	"port":                   {[]string{"p", "port"}, intKey(func(f *flags) *int { return &f.opts.Port })},
+	"server_name":            {[]string{"n", "name", "server_name"}, stringKey(func(f *flags) *string { return &f.opts.ServerName })},
+	"client_advertise":       {[]string{"client_advertise"}, stringKey(func(f *flags) *string { return &f.opts.ClientAdvertise })},
+	"max_payload":            {nil, sizeKey(func(f *flags) *int { return &f.opts.MaxPayload })},
+	"max_pending":            {nil, sizeKey(func(f *flags) *int { return &f.opts.MaxPending })},
+	"max_control_line":       {nil, sizeKey(func(f *flags) *int { return &f.opts.MaxControlLine })},
+	"max_connections":        {nil, intKey(func(f *flags) *int { return &f.opts.MaxConnections })},
+	"max_subscriptions":      {nil, intKey(func(f *flags) *int { return &f.opts.MaxSubscriptions })},
+	"max_closed_clients":     {nil, intKey(func(f *flags) *int { return &f.opts.MaxClosedClients })},
+	"ping_max":               {nil, intKey(func(f *flags) *int { return &f.opts.MaxPingsOut })},
+	"ping_interval":          {nil, applyPingInterval},
+	"write_deadline":         {nil, durationKey(func(f *flags) *time.Duration { return &f.opts.WriteDeadline })},
+	"lame_duck_duration":     {nil, applyLameDuckDuration},
+	"lame_duck_grace_period": {nil, applyLameDuckGracePeriod},
+	"no_header_support":      {nil, boolKey(func(f *flags) *bool { return &f.opts.NoHeaderSupport })},
+	"debug":                  {[]string{"D", "debug", "DV"}, boolKey(func(f *flags) *bool { return &f.debug })},
+	"trace":                  {[]string{"V", "trace", "DV"}, boolKey(func(f *flags) *bool { return &f.trace })},
+	"logtime":                {[]string{"T", "logtime"}, boolKey(func(f *flags) *bool { return &f.logTime })},
+	"log_file":               {[]string{"l", "log"}, stringKey(func(f *flags) *string { return &f.logFile })},
+	"log_size_limit":         {[]string{"log_size_limit"}, int64Key(func(f *flags) *int64 { return &f.logSizeLimit })},
+	"logfile_size_limit":     {[]string{"log_size_limit"}, int64Key(func(f *flags) *int64 { return &f.logSizeLimit })},
+	"log_max_num":            {nil, intKey(func(f *flags) *int { return &f.logMaxFiles })},
+	"logfile_max_num":        {nil, intKey(func(f *flags) *int { return &f.logMaxFiles })},
+	"pid_file":               {[]string{"P", "pid"}, stringKey(func(f *flags) *string { return &f.pidFile })},
+	"prof_port":              {[]string{"profile"}, intKey(func(f *flags) *int { return &f.profilePort })},
+	"http":                   {nil, applyHTTP},
+	"http_port":              {[]string{"m", "http_port"}, intKey(func(f *flags) *int { return &f.httpPort })},
+	"monitor_port":           {[]string{"m", "http_port"}, intKey(func(f *flags) *int { return &f.httpPort })},
 }
 
 // notSupportedYet are nats-server keys whose features reactor does not have yet.
 var notSupportedYet = map[string]bool{
 	"authorization": true, "accounts": true, "no_auth_user": true, "system_account": true, "operator": true,
 	"operators": true, "resolver": true, "resolver_preload": true, "cluster": true, "gateway": true,
-	"leafnodes": true, "jetstream": true, "tls": true, "websocket": true, "mqtt": true, "http": true,
-	"http_port": true, "https": true, "https_port": true, "monitor_port": true, "lame_duck_duration": true,
-	"lame_duck_grace_period": true, "log_size_limit": true, "write_deadline": true, "client_advertise": true,
-	"syslog": true, "remote_syslog": true, "trusted": true, "trusted_keys": true, "server_tags": true,
+	"leafnodes": true, "jetstream": true, "tls": true, "websocket": true, "mqtt": true, "https": true,
+	"https_port": true, "syslog": true, "remote_syslog": true, "trusted": true, "trusted_keys": true,
+	"server_tags": true,
 }
 
 // loadConfigFile applies the file at path to f, under the flags the command line set.
@@ -88,27 +100,40 @@ func anySet(set map[string]bool, names []string) bool {
 
 // applyListen takes "host:port", ":port" or a bare port; each half yields to its own flags.
 func applyListen(f *flags, v *config.Value, set map[string]bool) error {
-	var host, port string
+	return applyHostPort(v, &f.opts.Host, &f.opts.Port, anySet(set, []string{"a", "addr", "net"}),
+		anySet(set, []string{"p", "port"}))
+}
+
+// applyHTTP is the monitoring listen address, spelled as listen is; -m overrides its port. nats-server has no
+// flag for the monitoring host.
+func applyHTTP(f *flags, v *config.Value, set map[string]bool) error {
+	return applyHostPort(v, &f.httpHost, &f.httpPort, false, anySet(set, []string{"m", "http_port"}))
+}
+
+// applyHostPort sets *host and *port from "host:port", ":port" or a bare port, except the halves whose flags
+// were given.
+func applyHostPort(v *config.Value, host *string, port *int, keepHost, keepPort bool) error {
+	var h, p string
 	switch v.Kind {
 	case config.KindInt:
-		port = strconv.FormatInt(v.Int, 10)
+		p = strconv.FormatInt(v.Int, 10)
 	case config.KindString:
 		var err error
-		if host, port, err = net.SplitHostPort(v.Str); err != nil {
+		if h, p, err = net.SplitHostPort(v.Str); err != nil {
 			return fmt.Errorf("want host:port, got %q", v.Str)
 		}
 	default:
 		return fmt.Errorf("want host:port")
 	}
-	if host != "" && !anySet(set, []string{"a", "addr", "net"}) {
-		f.opts.Host = host
+	if h != "" && !keepHost {
+		*host = h
 	}
-	if !anySet(set, []string{"p", "port"}) {
-		p, err := strconv.Atoi(port)
-		if err != nil || p < 0 || p > 65535 {
-			return fmt.Errorf("bad port %q", port)
+	if !keepPort {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 65535 {
+			return fmt.Errorf("bad port %q", p)
 		}
-		f.opts.Port = p
+		*port = n
 	}
 	return nil
 }
@@ -123,6 +148,44 @@ func applyPingInterval(f *flags, v *config.Value, _ map[string]bool) error {
 	}
 	f.opts.PingInterval = d
 	return nil
+}
+
+// applyLameDuckDuration refuses what nats-server refuses: less than 30 seconds.
+func applyLameDuckDuration(f *flags, v *config.Value, _ map[string]bool) error {
+	d, err := durationString(v)
+	if err != nil {
+		return err
+	}
+	if d < minLameDuckDuration {
+		return fmt.Errorf("invalid lame_duck_duration of %v, minimum is 30 seconds", d)
+	}
+	f.opts.LameDuckDuration = d
+	return nil
+}
+
+// applyLameDuckGracePeriod takes 0 as nats-server does, meaning the default grace period.
+func applyLameDuckGracePeriod(f *flags, v *config.Value, _ map[string]bool) error {
+	d, err := durationString(v)
+	if err != nil {
+		return err
+	}
+	if d < 0 {
+		return fmt.Errorf("invalid lame_duck_grace_period, needs to be positive")
+	}
+	f.opts.LameDuckGracePeriod = d
+	return nil
+}
+
+// minLameDuckDuration is nats-server's floor for lame_duck_duration.
+const minLameDuckDuration = 30 * time.Second
+
+// durationString reads a quoted Go duration. Unlike ping_interval, nats-server takes no bare seconds for
+// write_deadline and the lame duck keys.
+func durationString(v *config.Value) (time.Duration, error) {
+	if v.Kind != config.KindString {
+		return 0, fmt.Errorf("want a duration string such as \"10s\"")
+	}
+	return config.Duration(v)
 }
 
 // setKey makes a key that converts its value with conv and stores it in the field of flags it names.
@@ -154,6 +217,21 @@ func intKey(field func(*flags) *int) func(*flags, *config.Value, map[string]bool
 			return 0, fmt.Errorf("want an integer")
 		}
 		return int(v.Int), nil
+	})
+}
+
+func durationKey(field func(*flags) *time.Duration) func(*flags, *config.Value, map[string]bool) error {
+	return setKey(field, durationString)
+}
+
+// int64Key takes a size with nats-server's units, unquoted (nats-server refuses a string); 0 or less means
+// no limit.
+func int64Key(field func(*flags) *int64) func(*flags, *config.Value, map[string]bool) error {
+	return setKey(field, func(v *config.Value) (int64, error) {
+		if v.Kind != config.KindInt {
+			return 0, fmt.Errorf("want a size such as 10MB")
+		}
+		return v.Int, nil
 	})
 }
 

@@ -22,54 +22,142 @@ func writeConfig(t *testing.T, text string) string {
 	return p
 }
 
-// TestConfigFileKeysSetOptions: every supported key lands in the options, with nats-server's units.
-func TestConfigFileKeysSetOptions(t *testing.T) {
-	path := writeConfig(t, `
+// everyKey is a configuration file with every key reactor supports, each off its default.
+const everyKey = `
 # every key reactor supports
 listen: 127.0.0.1:4999
 server_name: "from-file"
+client_advertise: "nats.example.com:4222"
 max_payload: 64KB
 max_pending: 32MB
 max_control_line: 2KB
 max_connections: 100
 max_subscriptions: 7
+max_closed_clients: 50
 ping_interval: "30s"
 ping_max: 3
+write_deadline: "3s"
 no_header_support: true
 debug: true
 trace: false
 logtime: false
 log_file: "/tmp/x.log"
+log_size_limit: 1MB
+log_max_num: 4
 pid_file: /tmp/x.pid
+http: "127.0.0.2:8300"
+http_port: 8301
 prof_port: 6061
-`)
-	f, err := parseFlags([]string{"-c", path}, io.Discard)
+lame_duck_duration: "45s"
+lame_duck_grace_period: "500ms"
+`
+
+// TestConfigFileKeysSetOptions: every supported key lands in the options, with nats-server's units.
+func TestConfigFileKeysSetOptions(t *testing.T) {
+	f, err := parseFlags([]string{"-c", writeConfig(t, everyKey)}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := f.opts
-	got := []any{o.Host, o.Port, o.ServerName, o.MaxPayload, o.MaxPending, o.MaxControlLine, o.MaxConnections,
-		o.MaxSubscriptions, o.PingInterval, o.MaxPingsOut, o.NoHeaderSupport, f.debug, f.trace, f.logTime,
-		f.logFile, f.pidFile, f.profilePort}
-	want := []any{"127.0.0.1", 4999, "from-file", 65536, 32 << 20, 2048, 100, 7, 30 * time.Second, 3, true, true,
-		false, false, "/tmp/x.log", "/tmp/x.pid", 6061}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("field %d = %v, want %v", i, got[i], want[i])
+	for _, c := range []struct {
+		key       string
+		got, want any
+	}{
+		{"listen host", o.Host, "127.0.0.1"},
+		{"listen port", o.Port, 4999},
+		{"server_name", o.ServerName, "from-file"},
+		{"client_advertise", o.ClientAdvertise, "nats.example.com:4222"},
+		{"max_payload", o.MaxPayload, 64 << 10},
+		{"max_pending", o.MaxPending, 32 << 20},
+		{"max_control_line", o.MaxControlLine, 2 << 10},
+		{"max_connections", o.MaxConnections, 100},
+		{"max_subscriptions", o.MaxSubscriptions, 7},
+		{"max_closed_clients", o.MaxClosedClients, 50},
+		{"ping_interval", o.PingInterval, 30 * time.Second},
+		{"ping_max", o.MaxPingsOut, 3},
+		{"write_deadline", o.WriteDeadline, 3 * time.Second},
+		{"no_header_support", o.NoHeaderSupport, true},
+		{"debug", f.debug, true},
+		{"debug in options", o.Debug, true},
+		{"trace", f.trace, false},
+		{"logtime", f.logTime, false},
+		{"log_file", f.logFile, "/tmp/x.log"},
+		{"log_size_limit", f.logSizeLimit, int64(1 << 20)},
+		{"log_max_num", f.logMaxFiles, 4},
+		{"pid_file", f.pidFile, "/tmp/x.pid"},
+		{"http host", f.httpHost, "127.0.0.2"},
+		{"http_port after http", f.httpPort, 8301},
+		{"prof_port", f.profilePort, 6061},
+		{"lame_duck_duration", o.LameDuckDuration, 45 * time.Second},
+		{"lame_duck_grace_period", o.LameDuckGracePeriod, 500 * time.Millisecond},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.key, c.got, c.want)
 		}
+	}
+}
+
+// TestCheckConfigAcceptsEveryKey: -t on the built binary passes the file with every supported key.
+func TestCheckConfigAcceptsEveryKey(t *testing.T) {
+	path := writeConfig(t, everyKey)
+	out, err := exec.Command(reactorBinary(t), "-c", path, "-t").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "configuration file "+path+" is valid") {
+		t.Fatalf("-t: %v %q", err, out)
 	}
 }
 
 // TestCommandLineOverridesConfigFile: a flag given on the command line wins over the file, as in
 // nats-server; keys without a flag still come from the file.
 func TestCommandLineOverridesConfigFile(t *testing.T) {
-	path := writeConfig(t, "listen: 127.0.0.1:4999\nserver_name: from-file\nmax_payload: 2KB\n")
-	f, err := parseFlags([]string{"-c", path, "-p", "5000", "-n", "from-flag"}, io.Discard)
+	path := writeConfig(t, everyKey)
+	f, err := parseFlags([]string{"-c", path, "-p", "5000", "-n", "from-flag", "--client_advertise", "flag:1",
+		"-m", "9000", "-l", "/tmp/flag.log", "--log_size_limit", "2048", "-P", "/tmp/flag.pid", "--profile", "7000",
+		"-DV", "-T=true"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.opts.Port != 5000 || f.opts.ServerName != "from-flag" || f.opts.Host != "127.0.0.1" || f.opts.MaxPayload != 2048 {
-		t.Fatalf("got port %d name %q host %q max_payload %d", f.opts.Port, f.opts.ServerName, f.opts.Host, f.opts.MaxPayload)
+	for _, c := range []struct {
+		key       string
+		got, want any
+	}{
+		{"port", f.opts.Port, 5000},
+		{"server_name", f.opts.ServerName, "from-flag"},
+		{"client_advertise", f.opts.ClientAdvertise, "flag:1"},
+		{"http_port", f.httpPort, 9000},
+		{"http host (no flag)", f.httpHost, "127.0.0.2"},
+		{"log_file", f.logFile, "/tmp/flag.log"},
+		{"log_size_limit", f.logSizeLimit, int64(2048)},
+		{"pid_file", f.pidFile, "/tmp/flag.pid"},
+		{"prof_port", f.profilePort, 7000},
+		{"trace", f.opts.Trace, true},
+		{"logtime", f.logTime, true},
+		{"host (no flag given)", f.opts.Host, "127.0.0.1"},
+		{"max_payload (no flag)", f.opts.MaxPayload, 64 << 10},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.key, c.got, c.want)
+		}
+	}
+}
+
+// TestConfigFileAliasesAndForms: nats-server's other spellings of the same settings.
+func TestConfigFileAliasesAndForms(t *testing.T) {
+	for _, c := range []struct {
+		text  string
+		check func(f *flags) bool
+	}{
+		{"logfile_size_limit: 10KB\n", func(f *flags) bool { return f.logSizeLimit == 10<<10 }},
+		{"logfile_max_num: 2\n", func(f *flags) bool { return f.logMaxFiles == 2 }},
+		{"monitor_port: 8222\n", func(f *flags) bool { return f.httpPort == 8222 }},
+		{"http: 8222\n", func(f *flags) bool { return f.httpPort == 8222 && f.httpHost == "0.0.0.0" }},
+		{"listen: 127.0.0.3:4222\nhttp: \":8222\"\n", func(f *flags) bool { return f.httpHost == "127.0.0.3" }},
+		{"lame_duck_grace_period: \"0s\"\n", func(f *flags) bool { return f.opts.LameDuckGracePeriod == 0 }},
+		{"port: 4222\n", func(f *flags) bool { return f.httpPort == 0 && f.httpHost == "0.0.0.0" }},
+	} {
+		f, err := parseFlags([]string{"-c", writeConfig(t, c.text)}, io.Discard)
+		if err != nil || !c.check(f) {
+			t.Errorf("%q: err %v, flags %+v", c.text, err, f)
+		}
 	}
 }
 
@@ -81,6 +169,15 @@ func TestConfigFileErrorsNamePosition(t *testing.T) {
 		"max_payload: big\n":                        `:1:14: max_payload:`,
 		"ping_interval: \"soon\"\n":                 `:1:16: ping_interval:`,
 		"port: 4222\nserver_name: \"unterminated\n": `:2:14: unterminated string`,
+		"lame_duck_duration: \"2s\"\n":              `:1:21: lame_duck_duration: invalid lame_duck_duration of 2s, minimum is 30 seconds`,
+		"lame_duck_grace_period: \"-1s\"\n":         `:1:25: lame_duck_grace_period: invalid lame_duck_grace_period, needs to be positive`,
+		"write_deadline: 3\n":                       `:1:17: write_deadline: want a duration string`,
+		"log_size_limit: \"10MB\"\n":                `:1:17: log_size_limit: want a size`,
+		"http: \"127.0.0.1\"\n":                     `:1:7: http: want host:port`,
+		"tls {\n  cert_file: x\n}\n":                `:1:1: "tls" is not supported yet`,
+		"https_port: 8443\n":                        `:1:1: "https_port" is not supported yet`,
+		"jetstream: enabled\n":                      `:1:1: "jetstream" is not supported yet`,
+		"websocket { port: 8080 }\n":                `:1:1: "websocket" is not supported yet`,
 	}
 	for text, want := range cases {
 		path := writeConfig(t, text)

@@ -42,16 +42,41 @@ func natsCLI(t *testing.T) string {
 	return p
 }
 
+// builtBinary is the daemon built once for the whole test run, in a directory TestMain removes.
+var builtBinary struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBinary.dir != "" {
+		os.RemoveAll(builtBinary.dir)
+	}
+	os.Exit(code)
+}
+
 func reactorBinary(t *testing.T) string {
+	t.Helper()
 	if p := os.Getenv("REACTOR_BIN"); p != "" {
 		return p
 	}
-	p := filepath.Join(t.TempDir(), "reactor")
-	out, err := exec.Command("go", "build", "-o", p, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	b := &builtBinary
+	b.once.Do(func() {
+		if b.dir, b.err = os.MkdirTemp("", "reactor-test-"); b.err != nil {
+			return
+		}
+		b.path = filepath.Join(b.dir, "reactor")
+		if out, err := exec.Command("go", "build", "-o", b.path, ".").CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
 	}
-	return p
+	return b.path
 }
 
 func freePort(t *testing.T) int {
@@ -91,9 +116,16 @@ func (s *syncBuffer) String() string {
 
 func startDaemon(t *testing.T, args ...string) *daemon {
 	t.Helper()
+	return startDaemonBinary(t, reactorBinary(t), args...)
+}
+
+// startDaemonBinary runs bin on a free loopback port (flags that a configuration file's listen cannot
+// override) and returns once it accepts connections.
+func startDaemonBinary(t *testing.T, bin string, args ...string) *daemon {
+	t.Helper()
 	port := freePort(t)
 	d := &daemon{url: fmt.Sprintf("nats://127.0.0.1:%d", port), logs: &syncBuffer{}, done: make(chan error, 1)}
-	d.cmd = exec.Command(reactorBinary(t), append([]string{"-a", "127.0.0.1", "-p", fmt.Sprint(port)}, args...)...)
+	d.cmd = exec.Command(bin, append([]string{"-a", "127.0.0.1", "-p", fmt.Sprint(port)}, args...)...)
 	d.cmd.Stdout, d.cmd.Stderr = d.logs, d.logs
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)

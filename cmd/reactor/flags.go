@@ -12,23 +12,61 @@ import (
 // errConfig is a configuration error, already reported; the daemon exits 1 as nats-server does.
 var errConfig = errors.New("configuration error")
 
-// flags are the command line. Names are nats-server's wherever it has one; Go's flag package accepts each
-// with one dash or two, as nats-server does.
+// flags are the command line, with the configuration file applied under it. Names are nats-server's wherever
+// it has one; Go's flag package accepts each with one dash or two, as nats-server does.
 type flags struct {
-	opts        reactor.Options
-	debug       bool
-	trace       bool
-	logFile     string
-	logJSON     bool
-	pidFile     string
-	showVersion bool
-	profilePort int
-	logTime     bool   // logtime (config file): timestamps on log lines
-	configFile  string // -c
-	checkConfig bool   // -t: check the configuration file and exit
+	opts         reactor.Options
+	debug        bool
+	trace        bool
+	logFile      string
+	logSizeLimit int64 // log_size_limit: rotate the log file past this many bytes; 0 = never
+	logMaxFiles  int   // log_max_num: log files kept when rotating, the current one included; 0 = all
+	logJSON      bool
+	logTime      bool // -T, logtime: timestamps on log lines
+	pidFile      string
+	showVersion  bool
+	profilePort  int
+	httpHost     string // http (config file): monitoring interface; the client host when not given
+	httpPort     int    // -m, http_port, monitor_port: monitoring port; 0 = no monitoring
+	configFile   string // -c
+	checkConfig  bool   // -t: check the configuration file and exit
 }
 
+// parseFlags reads the command line and, with -c, the configuration file under it. Errors are reported on
+// stderr here; the returned error says how to exit.
 func parseFlags(args []string, stderr io.Writer) (*flags, error) {
+	f, set, err := parseCommandLine(args, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if f.configFile == "" && f.checkConfig {
+		fmt.Fprintln(stderr, "reactor: -t needs a configuration file (-c)")
+		return nil, errConfig
+	}
+	if err := f.loadConfig(set); err != nil {
+		fmt.Fprintf(stderr, "reactor: %v\n", err)
+		return nil, errConfig
+	}
+	return f, nil
+}
+
+// loadConfig applies the configuration file, if any, under the flags in set, then fills in what depends on
+// other settings.
+func (f *flags) loadConfig(set map[string]bool) error {
+	if f.configFile != "" {
+		if err := loadConfigFile(f.configFile, f, set); err != nil {
+			return err
+		}
+	}
+	if f.httpHost == "" {
+		f.httpHost = f.opts.Host // nats-server's monitoring binds where clients do unless told otherwise
+	}
+	f.opts.Debug, f.opts.Trace = f.debug, f.trace
+	return nil
+}
+
+// parseCommandLine parses args alone and returns the names of the flags given, which win over the file.
+func parseCommandLine(args []string, stderr io.Writer) (*flags, map[string]bool, error) {
 	f := &flags{logTime: true}
 	o := &f.opts
 	fs := flag.NewFlagSet("reactor", flag.ContinueOnError)
@@ -47,13 +85,19 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.StringVar(&o.ServerName, "n", "", "Server name (default: server id)")
 	fs.StringVar(&o.ServerName, "name", "", "Server name (default: server id)")
 	fs.StringVar(&o.ServerName, "server_name", "", "Server name (default: server id)")
+	fs.StringVar(&o.ClientAdvertise, "client_advertise", "", "Client URL to advertise to other servers")
+	fs.IntVar(&f.httpPort, "m", 0, "Use port for http monitoring")
+	fs.IntVar(&f.httpPort, "http_port", 0, "Use port for http monitoring")
 	fs.BoolVar(&f.debug, "D", false, "Enable debugging output")
 	fs.BoolVar(&f.debug, "debug", false, "Enable debugging output")
 	fs.BoolVar(&f.trace, "V", false, "Trace the raw protocol")
 	fs.BoolVar(&f.trace, "trace", false, "Trace the raw protocol")
 	fs.BoolVar(&debugTrace, "DV", false, "Debug and trace")
+	fs.BoolVar(&f.logTime, "T", true, "Timestamp log entries")
+	fs.BoolVar(&f.logTime, "logtime", true, "Timestamp log entries")
 	fs.StringVar(&f.logFile, "l", "", "File to redirect log output")
 	fs.StringVar(&f.logFile, "log", "", "File to redirect log output")
+	fs.Int64Var(&f.logSizeLimit, "log_size_limit", 0, "Logfile size limit in bytes (default: no limit)")
 	fs.StringVar(&f.pidFile, "P", "", "File to store PID")
 	fs.StringVar(&f.pidFile, "pid", "", "File to store PID")
 	fs.BoolVar(&f.showVersion, "v", false, "Show version")
@@ -66,28 +110,18 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.BoolVar(&f.checkConfig, "t", false, "Test configuration and exit")
 
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if fs.NArg() > 0 {
 		err := fmt.Errorf("unexpected argument %q", fs.Arg(0))
 		fmt.Fprintln(stderr, "reactor:", err)
 		fs.Usage()
-		return nil, err
+		return nil, nil, err
 	}
 	if debugTrace {
 		f.debug, f.trace = true, true
 	}
-	if f.configFile != "" {
-		set := map[string]bool{}
-		fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-		if err := loadConfigFile(f.configFile, f, set); err != nil {
-			fmt.Fprintf(stderr, "reactor: %v\n", err)
-			return nil, errConfig
-		}
-	} else if f.checkConfig {
-		fmt.Fprintln(stderr, "reactor: -t needs a configuration file (-c)")
-		return nil, errConfig
-	}
-	o.Debug, o.Trace = f.debug, f.trace
-	return f, nil
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	return f, set, nil
 }
