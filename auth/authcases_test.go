@@ -292,6 +292,39 @@ func operatorSuite(t testing.TB) authSuite {
 	}}
 }
 
+// strictAndTrustedKeySuites: an operator demanding signing keys, and trust given by operator key alone.
+func strictAndTrustedKeySuites(t testing.TB) []authSuite {
+	opSigner := newOperatorKey(t)
+	strict := newTrustChain(t, func(oc *jwt.OperatorClaims) {
+		oc.StrictSigningKeyUsage = true
+		oc.SigningKeys.Add(opSigner.pub)
+	})
+	strict.sysJWT = strict.accountJWT(t, strict.system, opSigner, nil)
+	good, byOperator, accSigner := newAccountKey(t), newAccountKey(t), newAccountKey(t)
+	u1, u2, u3 := newUserKey(t), newUserKey(t), newUserKey(t)
+	strictConf := fmt.Sprintf("operator: %s\nresolver: MEMORY\nresolver_preload: {\n  %s: %s\n  %s: %s\n  %s: %s\n}\n",
+		strict.opJWT, strict.system.pub, strict.sysJWT,
+		good.pub, strict.accountJWT(t, good, opSigner, func(ac *jwt.AccountClaims) { ac.SigningKeys.Add(accSigner.pub) }),
+		byOperator.pub, strict.accountJWT(t, byOperator, strict.operator, nil))
+
+	plain := newTrustChain(t, nil)
+	acc, user := newAccountKey(t), newUserKey(t)
+	trustedConf := fmt.Sprintf("trusted: %s\nresolver: MEMORY\nresolver_preload: { %s: %s }\n",
+		plain.operator.pub, acc.pub, plain.accountJWT(t, acc, plain.operator, nil))
+
+	return []authSuite{
+		{name: "strict signing keys", conf: strictConf, cases: []authCase{
+			{name: "user signed by the account's signing key", connect: withJWT(t, userJWT(t, u1, accSigner, good.pub, nil), &u1), want: true, account: good.pub},
+			{name: "user signed by the account key itself", connect: withJWT(t, userJWT(t, u2, good, "", nil), &u2)},
+			{name: "account signed by the operator key itself", connect: withJWT(t, userJWT(t, u3, byOperator, "", nil), &u3)},
+		}},
+		{name: "trusted keys", conf: trustedConf, cases: []authCase{
+			{name: "user of an account the key signed", connect: withJWT(t, userJWT(t, user, acc, "", nil), &user), want: true, account: acc.pub},
+			{name: "no JWT", connect: creds()},
+		}},
+	}
+}
+
 // clock is t's wall-clock time of day in UTC, as JWT time ranges write it.
 func clock(t time.Time) string { return t.UTC().Format("15:04:05") }
 

@@ -62,7 +62,9 @@ func TestAuthenticateConfigMode(t *testing.T) {
 }
 
 func TestAuthenticateOperatorMode(t *testing.T) {
-	runAuthSuite(t, operatorSuite(t))
+	for _, suite := range append(strictAndTrustedKeySuites(t), operatorSuite(t)) {
+		t.Run(suite.name, func(t *testing.T) { runAuthSuite(t, suite) })
+	}
 }
 
 func TestAuthenticatorAdvertises(t *testing.T) {

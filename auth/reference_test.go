@@ -238,7 +238,8 @@ func TestPermissionMatrixHoldsForReferenceServer(t *testing.T) {
 
 func TestAuthenticationHoldsForReferenceServer(t *testing.T) {
 	referenceBinary(t)
-	for _, suite := range append(configModeSuites(t), operatorSuite(t)) {
+	suites := append(configModeSuites(t), operatorSuite(t))
+	for _, suite := range append(suites, strictAndTrustedKeySuites(t)...) {
 		t.Run(suite.name, func(t *testing.T) {
 			addr := referenceServer(t, suite.conf)
 			for _, tc := range suite.cases {
