@@ -204,8 +204,11 @@ func (a *Authenticator) LookupAccount(name string) (*AccountSpec, error) {
 }
 
 // StoreAccountJWT takes an account JWT pushed to the server (nats-server's $SYS.REQ.CLAIMS.UPDATE): it
-// must decode, validate, be signed by a trusted operator, and is then persisted in the full resolver's
-// directory, replacing an older JWT of the same account. Other resolvers refuse it.
+// must decode and validate (an expired JWT may still be stored, as in nats-server), and is then persisted
+// in the full resolver's directory, replacing an older JWT of the same account; a JWT older than the
+// stored one, or the same one, is accepted and ignored. Other resolvers refuse it. Unlike nats-server,
+// which stores a JWT from an untrusted operator and refuses it only when the account is looked up, it
+// also refuses JWTs no trusted operator key signed, so the directory never holds them.
 func (a *Authenticator) StoreAccountJWT(token string) error {
 	if a.operator == nil {
 		return errors.New("not in operator mode: accounts come from the configuration")
