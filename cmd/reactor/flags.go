@@ -30,14 +30,16 @@ type flags struct {
 	httpPort     int    // -m, http_port, monitor_port: monitoring port; 0 = no monitoring
 	configFile   string // -c
 	checkConfig  bool   // -t: check the configuration file and exit
+	signal       string // -sl: signal a running reactor and exit (sendsignal.go)
 }
 
 // parseFlags reads the command line and, with -c, the configuration file under it. Errors are reported on
 // stderr here; the returned error says how to exit.
 func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	f, set, err := parseCommandLine(args, stderr)
-	if err != nil {
-		return nil, err
+	if err != nil || f.signal != "" {
+		// nats-server sends the signal before it reads any configuration.
+		return f, err
 	}
 	if f.configFile == "" && f.checkConfig {
 		fmt.Fprintln(stderr, "reactor: -t needs a configuration file (-c)")
@@ -46,6 +48,19 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	if err := f.loadConfig(set); err != nil {
 		fmt.Fprintf(stderr, "reactor: %v\n", err)
 		return nil, errConfig
+	}
+	return f, nil
+}
+
+// rereadConfiguration is parseFlags for SIGHUP: the same command line, so flags still win over the file, and
+// the file as it is now. It reports nothing: the caller logs the error.
+func rereadConfiguration(args []string) (*flags, error) {
+	f, set, err := parseCommandLine(args, io.Discard)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.loadConfig(set); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
@@ -100,6 +115,8 @@ func parseCommandLine(args []string, stderr io.Writer) (*flags, map[string]bool,
 	fs.Int64Var(&f.logSizeLimit, "log_size_limit", 0, "Logfile size limit in bytes (default: no limit)")
 	fs.StringVar(&f.pidFile, "P", "", "File to store PID")
 	fs.StringVar(&f.pidFile, "pid", "", "File to store PID")
+	fs.StringVar(&f.signal, "sl", "", "Send a signal to a running reactor: `ldm|stop|quit|term|reopen|reload[=pid]`, pid a PID or a PID file")
+	fs.StringVar(&f.signal, "signal", "", "Send a signal to a running reactor: `ldm|stop|quit|term|reopen|reload[=pid]`, pid a PID or a PID file")
 	fs.BoolVar(&f.showVersion, "v", false, "Show version")
 	fs.BoolVar(&f.showVersion, "version", false, "Show version")
 	fs.BoolVar(&f.logJSON, "log_json", false, "Log JSON lines instead of console text")

@@ -63,8 +63,17 @@ func (o *logOutput) Write(line []byte) (int, error) {
 }
 
 // Use sends lines to the file at path from now on, or to stderr when path is "", rotating as limit and
-// maxFiles say. If the file cannot be opened nothing changes.
+// maxFiles say. The file in use is kept open, not reopened. If a new file cannot be opened nothing changes.
 func (o *logOutput) Use(path string, limit int64, maxFiles int) error {
+	o.mu.Lock()
+	same := path == o.path
+	if same {
+		o.limit, o.maxFiles = limit, maxFiles
+	}
+	o.mu.Unlock()
+	if same {
+		return nil
+	}
 	var file *os.File
 	var size int64
 	if path != "" {
