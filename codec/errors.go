@@ -54,6 +54,8 @@ var (
 	ErrStaleConnection             = &Error{"Stale Connection", true, ""}
 	ErrAuthViolation               = &Error{"Authorization Violation", true, ""}
 	ErrAuthTimeout                 = &Error{"Authentication Timeout", true, ""}
+	ErrAuthExpired                 = &Error{"User Authentication Expired", true, ""}
+	ErrAccountConnections          = &Error{"maximum account active connections exceeded", true, ""}
 	ErrNoRespondersRequiresHeaders = &Error{"no responders requires headers support", true, ""}
 	ErrInvalidClientProtocol       = &Error{"invalid client protocol", true, ""}
 

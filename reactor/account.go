@@ -1,6 +1,14 @@
 package reactor
 
-import "github.com/reactor-nats/reactor/subtrie"
+import (
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/reactor-nats/reactor/auth"
+	"github.com/reactor-nats/reactor/subtrie"
+)
 
 // Names of the accounts every server has, as in nats-server.
 const (
@@ -9,16 +17,124 @@ const (
 )
 
 // account is an isolated subject space: a message published in one account is matched only against that
-// account's subscriptions. Clients, routes (which name the account in every RS+/RMSG) and internal clients
-// all publish into and subscribe from an account, never from the server as a whole.
+// account's subscriptions (and, through imports, the subscriptions another account opened to it). Clients,
+// routes (which name the account in every RS+/RMSG) and internal clients all publish into and subscribe
+// from an account, never from the server as a whole.
 //
-// An account is created at server start (or, later, from configuration and JWTs) and never removed while
-// connections reference it; its index is safe for concurrent use by every loop.
+// An account is made once (at start from configuration, or on first use from a JWT) and never removed while
+// the server runs; its index is safe for concurrent use by every loop, and its other fields are immutable
+// after it is registered, except the atomic connection count.
 type account struct {
-	name string
-	subs *subtrie.Trie
+	name    string
+	subs    *subtrie.Trie
+	limits  auth.AccountLimits
+	expires int64 // unix nanos the account's JWT expires; 0 = never
+	exports []auth.Export
+
+	conns atomic.Int64 // client connections bound to it
 }
 
 func newAccount(name string) *account {
-	return &account{name: name, subs: subtrie.New()}
+	return &account{name: name, subs: subtrie.New(), limits: auth.AccountLimits{
+		MaxConnections: -1, MaxSubscriptions: -1, MaxPayload: -1,
+	}}
+}
+
+func accountFromSpec(spec *auth.AccountSpec) *account {
+	a := newAccount(spec.Name)
+	a.limits = spec.Limits
+	a.exports = spec.Exports
+	if !spec.Expires.IsZero() {
+		a.expires = spec.Expires.UnixNano()
+	}
+	return a
+}
+
+// responseType is how the service export that covers subject answers: once (singleton), or many times.
+func (a *account) responseType(subject string) string {
+	for _, e := range a.exports {
+		if e.Service && (e.Subject == subject || subtrie.SubjectMatches(e.Subject, subject)) {
+			if e.ResponseType != "" {
+				return e.ResponseType
+			}
+			break
+		}
+	}
+	return auth.ResponseSingleton
+}
+
+// admit counts a connection in, unless the account's connection limit is reached.
+func (a *account) admit() bool {
+	if n := a.conns.Add(1); a.limits.MaxConnections >= 0 && n > a.limits.MaxConnections {
+		a.conns.Add(-1)
+		return false
+	}
+	return true
+}
+
+func (a *account) leave() { a.conns.Add(-1) }
+
+// accountRegistry holds the server's accounts by name. Lookups happen when a connection is admitted, not
+// per message, so one RWMutex does.
+type accountRegistry struct {
+	mu     sync.RWMutex
+	byName map[string]*account
+}
+
+func (r *accountRegistry) init() { r.byName = map[string]*account{} }
+
+func (r *accountRegistry) get(name string) *account {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.byName[name]
+}
+
+// add registers a unless an account of that name exists, and returns the registered one.
+func (r *accountRegistry) add(a *account) *account {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if have := r.byName[a.name]; have != nil {
+		return have
+	}
+	r.byName[a.name] = a
+	return a
+}
+
+// all returns the accounts sorted by name.
+func (r *accountRegistry) all() []*account {
+	r.mu.RLock()
+	out := make([]*account, 0, len(r.byName))
+	for _, a := range r.byName {
+		out = append(out, a)
+	}
+	r.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+// accountNamed returns the account a grant names ("" is the global account), making it from the
+// authenticator's spec (a config account, or an account JWT from the resolver) on first use.
+func (s *Server) accountNamed(name string) (*account, error) {
+	if name == "" {
+		return s.global, nil
+	}
+	if a := s.accounts.get(name); a != nil {
+		return a, nil
+	}
+	lim := s.lim()
+	if lim.auth == nil {
+		return nil, fmt.Errorf("unknown account %q", name)
+	}
+	spec, err := lim.auth.LookupAccount(name)
+	if err != nil {
+		return nil, fmt.Errorf("account %q: %w", name, err)
+	}
+	made := accountFromSpec(spec)
+	a := s.accounts.add(made)
+	if a == made { // this call made it: wire its imports
+		if err := s.installImports(a, spec); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
 }

@@ -1,7 +1,6 @@
 package reactor
 
 import (
-	"sort"
 	"time"
 
 	"github.com/reactor-nats/reactor/subtrie"
@@ -24,11 +23,10 @@ func (s *Server) Accounts() []AccountInfo {
 			}
 		}
 	})
-	out := make([]AccountInfo, 0, len(s.accounts))
-	for _, a := range s.accounts {
+	var out []AccountInfo
+	for _, a := range s.accounts.all() {
 		out = append(out, AccountInfo{Name: a.name, Connections: conns[a], Subs: a.subs.Stats()})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 

@@ -16,6 +16,7 @@ func (c *client) teardown() {
 		_ = c.acct.subs.Remove(&s.entry)
 	})
 	c.loop.removeClient(c)
+	c.acct.leave()
 	if c.kind == kindClient {
 		c.srv.numClients.Add(-1)
 	}

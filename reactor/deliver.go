@@ -8,37 +8,60 @@ import (
 )
 
 // publish delivers a message from c to every matching subscription of c's account: each plain subscription,
-// and one member of each queue group. It runs on c's loop, while m aliases c's inbound buffer.
+// and one member of each queue group; imports carry it on into other accounts. It runs on c's loop, while m
+// aliases c's inbound buffer.
 func (c *client) publish(m *message) {
 	l := c.loop
-	l.msgSeq++
 	l.tally.inMsgs++
 	l.tally.inBytes += int64(len(m.msg))
 	c.inMsgs++
 	c.inBytes += int64(len(m.msg))
 
-	r := c.acct.subs.Match(m.subject)
+	if c.publishIn(c.acct, m, 0) == 0 && len(m.reply) > 0 && c.opts.NoResponders {
+		c.noResponders(m.subject, m.reply)
+	}
+}
+
+// publishIn delivers m, published by c, within acct and returns how many subscriptions got it. depth counts
+// the imports m has crossed, so that accounts importing from each other in a circle cannot loop.
+func (c *client) publishIn(acct *account, m *message, depth int) (delivered int) {
+	l := c.loop
+	l.msgSeq++ // a new message for the batches: one crossing an import has another subject
+	r := acct.subs.Match(m.subject)
 	l.tally.matches++
-	delivered := 0
 	for _, e := range r.Plain {
-		s := e.Owner.(*subscription)
-		if s.client == c && !c.opts.Echo {
-			continue
+		switch o := e.Owner.(type) {
+		case *subscription:
+			if (o.client == c && !c.opts.Echo) || (o.filter != nil && !o.filter.Allows(m.subject)) {
+				continue
+			}
+			l.route(o, m)
+			c.noteRecipient(o.client)
+			delivered++
+		// Each forwarder type is named, not reached through an interface: a call through an interface would
+		// make m escape, and cost every publish an allocation.
+		case *streamImport:
+			if depth < maxImportDepth {
+				delivered += o.forward(c, m, depth+1)
+			}
+		case *serviceImport:
+			if depth < maxImportDepth {
+				delivered += o.forward(c, m, depth+1)
+			}
+		case *responseImport:
+			if depth < maxImportDepth {
+				delivered += o.forward(c, m, depth+1)
+			}
 		}
-		l.route(s, m)
-		c.noteRecipient(s.client)
-		delivered++
 	}
 	for _, group := range r.Queues {
-		if s := c.pickMember(group); s != nil {
+		if s := c.pickMember(group, m.subject); s != nil {
 			l.route(s, m)
 			c.noteRecipient(s.client)
 			delivered++
 		}
 	}
-	if delivered == 0 && len(m.reply) > 0 && c.opts.NoResponders {
-		c.noResponders(m.subject, m.reply)
-	}
+	return delivered
 }
 
 // noteRecipient remembers a recipient that is falling behind, so that c stalls on it after this callback.
@@ -51,12 +74,12 @@ func (c *client) noteRecipient(r *client) {
 // pickMember chooses the queue group member that gets the message: uniformly at random, skipping the
 // publisher's own members when it does not want its messages echoed. Only immutable fields of other loops'
 // subscriptions are read here.
-func (c *client) pickMember(group []*subtrie.Subscription) *subscription {
+func (c *client) pickMember(group []*subtrie.Subscription, subject []byte) *subscription {
 	n := len(group)
 	start := rand.IntN(n)
 	for i := 0; i < n; i++ {
 		s := group[(start+i)%n].Owner.(*subscription)
-		if s.client == c && !c.opts.Echo {
+		if (s.client == c && !c.opts.Echo) || (s.filter != nil && !s.filter.Allows(subject)) {
 			continue
 		}
 		return s
@@ -90,6 +113,9 @@ func (l *loop) deliver(s *subscription, m *message) {
 		return
 	}
 	s.delivered++
+	if c.perms != nil {
+		c.perms.noteRequest(m.reply, l.now)
+	}
 
 	b := c.buffer()
 	switch {

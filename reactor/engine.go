@@ -33,7 +33,7 @@ func (e *engine) OnBoot(eng gnet.Engine) gnet.Action {
 		_ = unix.Close(fd)
 	}
 	lim := *s.lim()
-	lim.info = s.newInfo(lim.MaxPayload, false)
+	lim.info = s.newInfo(lim.MaxPayload, lim.auth, false)
 	s.limits.Store(&lim)
 	close(s.ready)
 	return gnet.None
@@ -48,7 +48,12 @@ func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 	cid := s.nextCID.Add(1)
 	host, port := splitAddr(gc.RemoteAddr())
 	lim := s.lim()
-	info := lim.info.appendClientInfo(make([]byte, 0, 512), cid, host)
+	authRequired := lim.auth != nil && lim.auth.Required()
+	var nonce string
+	if authRequired && lim.auth.NeedsNonce() {
+		nonce = newNonce()
+	}
+	info := lim.info.appendClientInfo(make([]byte, 0, 512), cid, host, nonce)
 	if s.numClients.Add(1) > int64(lim.connCap) {
 		s.numClients.Add(-1)
 		s.log.Warn().Str("ip", host).Int("max", lim.connCap).Msg("maximum connections exceeded")
@@ -78,7 +83,11 @@ func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 		opts:      defaultConnectOptions,
 		nextPing:  now + int64(min(firstPingDelay, lim.PingInterval)),
 		lastInput: now,
+		authed:    !authRequired,
+		nonce:     nonce,
+		maxSubs:   lim.MaxSubscriptions,
 	}
+	c.acct.conns.Add(1)
 	c.lastActivity = now
 	c.parser.Limits = codec.Limits{MaxControlLine: lim.MaxControlLine, MaxPayload: lim.MaxPayload}
 	l.addClient(c)
@@ -94,6 +103,9 @@ func (e *engine) OnTraffic(gc gnet.Conn) gnet.Action {
 	if c == nil || c.closing {
 		_, _ = gc.Discard(-1) // a closing connection's input is dropped
 		return gnet.None
+	}
+	if c.authPending {
+		return gnet.None // input waits in gnet's buffer until the credentials are checked
 	}
 	// While a payload is in flight nothing can be decided, so the buffer is not re-parsed until the payload
 	// and the first byte of its terminator are in (a wrong byte there is an error at once, as in nats-server).
@@ -146,6 +158,7 @@ func (e *engine) OnClose(gc gnet.Conn, err error) gnet.Action {
 // OnTick drives per-connection timers without a timer per connection: each loop sweeps its own clients.
 func (e *engine) OnTick() (time.Duration, gnet.Action) {
 	s := e.srv
+	s.responses.expire(time.Now().UnixNano())
 	s.acceptorOnce.Do(func() {
 		s.acceptor = findAcceptor(s.eng)
 		close(s.acceptorKnown)

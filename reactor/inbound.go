@@ -13,7 +13,7 @@ import (
 // An incomplete op at the end is left for the next call; c.need records how much it still needs when the
 // parser knows (a PUB whose payload is in flight), so OnTraffic need not re-parse until it is all there.
 func (c *client) readOps(buf []byte) (used int, action gnet.Action) {
-	for used < len(buf) && !c.closing {
+	for used < len(buf) && !c.closing && !c.authPending {
 		n, err := c.parser.Next(buf[used:])
 		if err != nil {
 			return used, c.protocolError(err)
@@ -51,6 +51,9 @@ func (c *client) protocolError(err error) gnet.Action {
 func (c *client) apply(op *codec.Op) gnet.Action {
 	if c.srv.lim().Trace {
 		c.trace(op)
+	}
+	if !c.authed && op.Kind != codec.KindConnect {
+		return c.refuseBeforeConnect()
 	}
 	switch op.Kind {
 	case codec.KindPub:
@@ -121,6 +124,10 @@ func (c *client) processConnect(arg []byte) gnet.Action {
 	c.connected = true
 	c.srv.log.Debug().Uint64("cid", c.cid).Str("name", o.Name).Str("lang", o.Lang).Str("version", o.Version).
 		Msg("client connected")
+	if !c.authed {
+		c.startAuth(c.srv.lim().auth, &o) // +OK, if verbose, once the credentials are accepted
+		return gnet.None
+	}
 	c.ok()
 	return gnet.None
 }
@@ -137,6 +144,10 @@ func (c *client) processPub(op *codec.Op, hdrLen int) gnet.Action {
 	if c.opts.Pedantic && !validLiteralSubject(op.Subject) {
 		c.protocolError(codec.ErrInvalidPubSubject)
 	}
+	if c.perms != nil && !c.perms.canPublish(op.Subject, c.lastInput) {
+		c.refusePublish(op.Subject)
+		return gnet.None
+	}
 	c.ok()
 	m := message{subject: op.Subject, reply: op.Reply, msg: op.Payload, hdrLen: hdrLen}
 	c.publish(&m)
@@ -147,7 +158,11 @@ func (c *client) processSub(op *codec.Op) gnet.Action {
 	if !validSubject(op.Subject) || (op.Queue != nil && !validQueue(op.Queue)) {
 		return c.protocolError(codec.ErrInvalidSubject)
 	}
-	if limit := c.srv.lim().MaxSubscriptions; limit > 0 && c.subs.len() >= limit {
+	if c.perms != nil && !c.perms.check.CanSubscribe(op.Subject, op.Queue) {
+		c.refuseSubscribe(op.Subject, op.Queue)
+		return gnet.None
+	}
+	if c.subscriptionLimitReached() {
 		return c.protocolError(codec.ErrMaxSubscriptions)
 	}
 	if c.subs.get(op.Sid) != nil {
@@ -155,6 +170,9 @@ func (c *client) processSub(op *codec.Op) gnet.Action {
 		return gnet.None
 	}
 	s := &subscription{client: c, sid: append([]byte(nil), op.Sid...)}
+	if c.perms != nil {
+		s.filter = c.perms.check.DeliverFilter(op.Subject, op.Queue)
+	}
 	s.entry.Subject = string(op.Subject)
 	s.entry.Queue = string(op.Queue)
 	s.entry.Owner = s
@@ -164,6 +182,16 @@ func (c *client) processSub(op *codec.Op) gnet.Action {
 	c.subs.add(s)
 	c.ok()
 	return gnet.None
+}
+
+// subscriptionLimitReached applies max_subscriptions: the server's (or the user's, if tighter) per
+// connection, and the account's across its connections.
+func (c *client) subscriptionLimitReached() bool {
+	if c.maxSubs > 0 && c.subs.len() >= c.maxSubs {
+		return true
+	}
+	max := c.acct.limits.MaxSubscriptions
+	return max >= 0 && int64(c.acct.subs.Count()) >= max
 }
 
 // processUnsub removes a subscription now, or after max deliveries in all when max is positive (a max that

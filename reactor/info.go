@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"runtime"
 	"strconv"
+
+	"github.com/reactor-nats/reactor/auth"
 )
 
 // ProtocolVersion is the nats-server release whose client protocol reactor speaks. INFO reports it as
@@ -24,12 +26,13 @@ type serverInfo struct {
 	Host         string `json:"host"`
 	Port         int    `json:"port"`
 	Headers      bool   `json:"headers"`
+	AuthRequired bool   `json:"auth_required,omitempty"`
 	MaxPayload   int    `json:"max_payload"`
 	LameDuckMode bool   `json:"ldm,omitempty"`
 }
 
 // newInfo makes the INFO template for the current settings; ldm marks lame duck mode.
-func (s *Server) newInfo(maxPayload int, ldm bool) *infoTemplate {
+func (s *Server) newInfo(maxPayload int, auth *auth.Authenticator, ldm bool) *infoTemplate {
 	return newInfoTemplate(serverInfo{
 		ServerID:     s.id,
 		ServerName:   s.opts.ServerName,
@@ -38,6 +41,7 @@ func (s *Server) newInfo(maxPayload int, ldm bool) *infoTemplate {
 		Host:         s.opts.Host,
 		Port:         s.port,
 		Headers:      !s.opts.NoHeaderSupport,
+		AuthRequired: auth != nil && auth.Required(),
 		MaxPayload:   maxPayload,
 		LameDuckMode: ldm,
 	})
@@ -59,8 +63,12 @@ func newInfoTemplate(si serverInfo) *infoTemplate {
 }
 
 // appendClientInfo appends the INFO line a client gets on accept.
-func (t infoTemplate) appendClientInfo(dst []byte, cid uint64, ip string) []byte {
+func (t infoTemplate) appendClientInfo(dst []byte, cid uint64, ip, nonce string) []byte {
 	dst = t.appendClientFields(dst, cid, ip)
+	if nonce != "" {
+		dst = append(dst, `,"nonce":`...)
+		dst = strconv.AppendQuote(dst, nonce)
+	}
 	return append(dst, "} \r\n"...)
 }
 

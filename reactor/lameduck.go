@@ -53,14 +53,14 @@ func (s *Server) InLameDuckMode() bool { return s.lameDuck.Load() }
 func (s *Server) announceLameDuck() {
 	s.optsMu.Lock()
 	lim := *s.lim()
-	lim.info = s.newInfo(lim.MaxPayload, true)
+	lim.info = s.newInfo(lim.MaxPayload, lim.auth, true)
 	s.limits.Store(&lim)
 	s.optsMu.Unlock()
 	s.onEveryLoop(func(l *loop, _ time.Time) {
 		for _, c := range l.clients {
 			if c.kind == kindClient && !c.closing && c.connected && c.opts.Protocol >= clientProtoInfo {
 				b := c.buffer()
-				b.B = lim.info.appendClientInfo(b.B, c.cid, c.host)
+				b.B = lim.info.appendClientInfo(b.B, c.cid, c.host, "")
 			}
 		}
 		l.endCallback()

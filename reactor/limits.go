@@ -1,6 +1,10 @@
 package reactor
 
-import "time"
+import (
+	"time"
+
+	"github.com/reactor-nats/reactor/auth"
+)
 
 // limits are the settings a running server may change (on reload, or entering lame duck mode), with what is
 // derived from them. A limits value is immutable once published: loops read the current one through
@@ -17,10 +21,11 @@ type limits struct {
 	WriteDeadline    time.Duration
 	Debug, Trace     bool
 
-	connCap        int           // connections admitted at once: max_connections, lowered to fit the open-files limit
-	stallThreshold int           // unsent bytes of a subscriber above which its publishers stall: 3/4 max_pending
-	inboxHigh      int64         // bytes waiting in a loop's inbox above which publishers feeding it stall
-	info           *infoTemplate // the INFO every client gets; nil until the listener is bound
+	connCap        int                 // connections admitted at once: max_connections, lowered to fit the open-files limit
+	stallThreshold int                 // unsent bytes of a subscriber above which its publishers stall: 3/4 max_pending
+	inboxHigh      int64               // bytes waiting in a loop's inbox above which publishers feeding it stall
+	info           *infoTemplate       // the INFO every client gets; nil until the listener is bound
+	auth           *auth.Authenticator // nil: no authentication
 }
 
 // newLimits derives the limits of opts; info is set by the caller once the port is known.
@@ -40,6 +45,7 @@ func newLimits(opts *Options) *limits {
 		// A whole inbox may land on one subscriber in one drain, so it must fit in the room left above the
 		// stall threshold.
 		inboxHigh: int64(min(opts.MaxPending/8, 8<<20)),
+		auth:      opts.Auth,
 	}
 }
 

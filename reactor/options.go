@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/reactor-nats/reactor/auth"
 )
 
 // Defaults as nats-server v2 has them, so that a swapped binary behaves the same.
@@ -52,6 +54,12 @@ type Options struct {
 	// before the first is closed.
 	LameDuckDuration    time.Duration
 	LameDuckGracePeriod time.Duration
+
+	// Auth decides who may connect, as which account and with which permissions; nil admits every client to
+	// the global account, as nats-server without authorization does. Accounts are the accounts the
+	// configuration defines (operator mode makes its accounts on first use, from the resolver).
+	Auth     *auth.Authenticator
+	Accounts []*auth.AccountSpec
 
 	// EventLoops is the fixed number of gnet event loops; GOMAXPROCS when 0.
 	EventLoops int

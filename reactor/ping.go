@@ -13,11 +13,16 @@ import (
 // first client ping interval).
 const firstPingDelay = 2 * time.Second
 
-// tickInterval is how often loops sweep their connections: often enough that a PING or a write deadline is
-// at most a quarter of its interval late, never more than once a second nor busier than every 10ms.
+// tickInterval is how often loops sweep their connections: often enough that a PING, a write deadline or an
+// auth timeout is at most a quarter of its interval late, never more than once a second nor busier than
+// every 10ms.
 func (s *Server) tickInterval() time.Duration {
 	lim := s.lim()
-	return min(time.Second, max(10*time.Millisecond, min(lim.PingInterval, lim.WriteDeadline)/4))
+	every := min(lim.PingInterval, lim.WriteDeadline)
+	if lim.auth != nil {
+		every = min(every, lim.auth.Timeout())
+	}
+	return min(time.Second, max(10*time.Millisecond, every/4))
 }
 
 func (l *loop) sweepTask(now int64) gnet.Runnable {
@@ -42,6 +47,9 @@ func (l *loop) sweep(now int64) {
 		}
 		c := l.clients[i]
 		if c.closing || c.kind != kindClient {
+			continue
+		}
+		if c.checkAuthTimers(now, lim) {
 			continue
 		}
 		if c.pastWriteDeadline(now, lim.WriteDeadline) {

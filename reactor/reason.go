@@ -21,6 +21,8 @@ const (
 	reasonSlowWriteDeadline closedReason = "Slow Consumer (Write Deadline)"
 	reasonAuthTimeout       closedReason = "Authentication Timeout"
 	reasonAuthViolation     closedReason = "Authentication Failure"
+	reasonAuthExpired       closedReason = "Authentication Expired"
+	reasonAccountConns      closedReason = "Maximum Account Connections Exceeded"
 	reasonServerShutdown    closedReason = "Server Shutdown"
 )
 
@@ -46,6 +48,10 @@ func reasonFor(e *codec.Error) closedReason {
 		return reasonAuthTimeout
 	case codec.ErrAuthViolation:
 		return reasonAuthViolation
+	case codec.ErrAuthExpired:
+		return reasonAuthExpired
+	case codec.ErrAccountConnections:
+		return reasonAccountConns
 	case codec.ErrSlowConsumer:
 		return reasonSlowPending
 	}

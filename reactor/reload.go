@@ -34,9 +34,8 @@ func (s *Server) Reload(opts Options) error {
 	opts.Logger = old.Logger // the logger is the caller's to reconfigure
 	lim := newLimits(&opts)
 	cur := s.lim()
-	lim.info = cur.info
-	if cur.info != nil && (opts.MaxPayload != old.MaxPayload) {
-		lim.info = s.newInfo(opts.MaxPayload, s.lameDuck.Load())
+	if cur.info != nil {
+		lim.info = s.newInfo(opts.MaxPayload, lim.auth, s.lameDuck.Load())
 	}
 	s.warnConnCap(lim, opts.MaxConnections)
 	s.cur = opts

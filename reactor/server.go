@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,8 @@ import (
 	"github.com/panjf2000/gnet/v2"
 	"github.com/rs/zerolog"
 	"golang.org/x/sys/unix"
+
+	"github.com/reactor-nats/reactor/auth"
 )
 
 // Server is one reactor server. It owns everything the server uses, so one process can run many (tests do).
@@ -22,8 +25,10 @@ type Server struct {
 	log  zerolog.Logger
 	id   string // nkeys server public key, as nats-server's server_id
 
-	accounts map[string]*account // immutable after New
-	global   *account
+	accounts    accountRegistry
+	authWorkers authPool      // checks credentials off the loops (authpool.go)
+	responses   responseTable // service imports' reply forwarders (imports.go)
+	global      *account
 
 	limits atomic.Pointer[limits] // the settings in force (limits.go)
 	optsMu sync.Mutex             // guards cur and loaded
@@ -73,16 +78,11 @@ func New(opts Options) (*Server, error) {
 		opts:          opts,
 		log:           opts.Logger,
 		id:            id,
-		accounts:      map[string]*account{},
 		ready:         make(chan struct{}),
 		acceptorKnown: make(chan struct{}),
 		done:          make(chan struct{}),
 		loopByEL:      map[gnet.EventLoop]*loop{},
 	}
-	for _, name := range []string{globalAccountName, systemAccountName} {
-		s.accounts[name] = newAccount(name)
-	}
-	s.global = s.accounts[globalAccountName]
 	s.start = time.Now()
 	s.loaded = s.start
 	s.cur = opts
@@ -90,7 +90,28 @@ func New(opts Options) (*Server, error) {
 	lim := newLimits(&s.opts)
 	s.warnConnCap(lim, opts.MaxConnections)
 	s.limits.Store(lim)
+	s.responses.init()
+	if err := s.makeAccounts(opts.Accounts); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// makeAccounts registers the global and system accounts and the configured ones, then wires the
+// configured imports, once every account exists so that each finds its exporter.
+func (s *Server) makeAccounts(specs []*auth.AccountSpec) error {
+	s.accounts.init()
+	s.global = s.accounts.add(newAccount(globalAccountName))
+	s.accounts.add(newAccount(systemAccountName))
+	for _, spec := range specs {
+		s.accounts.add(accountFromSpec(spec))
+	}
+	for _, spec := range specs {
+		if err := s.installImports(s.accounts.get(spec.Name), spec); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fdReserve is the number of descriptors kept for listeners, log and pid files, and the monitoring port.
@@ -109,6 +130,7 @@ func connectionCap(limit int) int {
 // Start binds the client port and runs the event loops. It returns once the server accepts connections.
 func (s *Server) Start() error {
 	addr := "tcp://" + net.JoinHostPort(s.opts.Host, strconv.Itoa(s.opts.Port))
+	s.authWorkers.start(max(2, runtime.GOMAXPROCS(0)))
 	go func() {
 		err := gnet.Run(&engine{srv: s}, addr,
 			gnet.WithNumEventLoop(s.opts.EventLoops),
@@ -121,6 +143,7 @@ func (s *Server) Start() error {
 			err = errors.New("event engine stopped unexpectedly")
 		}
 		s.runErr = err
+		s.authWorkers.stop()
 		close(s.done)
 	}()
 	select {

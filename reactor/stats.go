@@ -83,7 +83,7 @@ func (s *Server) Stats() Stats {
 	st.Connections = int(s.numClients.Load())
 	st.Total = s.total.Load()
 	st.Stale = s.stale.Load()
-	for _, a := range s.accounts {
+	for _, a := range s.accounts.all() {
 		st.Subscriptions += a.subs.Count()
 	}
 	return st

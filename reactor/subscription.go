@@ -1,6 +1,9 @@
 package reactor
 
-import "github.com/reactor-nats/reactor/subtrie"
+import (
+	"github.com/reactor-nats/reactor/auth"
+	"github.com/reactor-nats/reactor/subtrie"
+)
 
 // subscription is one SUB of one connection. entry is what the account's index holds; entry.Owner points
 // back here so a match leads straight to the subscriber.
@@ -12,6 +15,8 @@ type subscription struct {
 	entry  subtrie.Subscription
 	client *client
 	sid    []byte // copied out of the inbound buffer at SUB
+
+	filter *auth.DeliverFilter // messages its permissions deny although the subscription was allowed; immutable
 
 	max       int64 // auto-unsubscribe after this many deliveries; 0 = no limit
 	delivered int64

@@ -162,3 +162,13 @@ func subjectMatches(pattern, subject string) bool {
 		s++
 	}
 }
+
+// SubjectMatches reports whether the subscription subject pattern matches subject, a literal subject (or a
+// pattern whose wildcard tokens are then taken literally). Both must be valid; for one pair, not in a loop
+// over the index.
+func SubjectMatches(pattern, subject string) bool {
+	if !validSubject(pattern, true) || !validSubject(subject, true) {
+		return false
+	}
+	return subjectMatches(pattern, subject)
+}
