@@ -32,7 +32,9 @@ var configKeys = map[string]configKey{
 	"max_pending":            {nil, sizeKey(func(f *flags) *int { return &f.opts.MaxPending })},
 	"max_control_line":       {nil, sizeKey(func(f *flags) *int { return &f.opts.MaxControlLine })},
 	"max_connections":        {nil, intKey(func(f *flags) *int { return &f.opts.MaxConnections })},
+	"max_conn":               {nil, intKey(func(f *flags) *int { return &f.opts.MaxConnections })},
 	"max_subscriptions":      {nil, intKey(func(f *flags) *int { return &f.opts.MaxSubscriptions })},
+	"max_subs":               {nil, intKey(func(f *flags) *int { return &f.opts.MaxSubscriptions })},
 	"max_closed_clients":     {nil, intKey(func(f *flags) *int { return &f.opts.MaxClosedClients })},
 	"ping_max":               {nil, intKey(func(f *flags) *int { return &f.opts.MaxPingsOut })},
 	"ping_interval":          {nil, applyPingInterval},
@@ -44,24 +46,38 @@ var configKeys = map[string]configKey{
 	"trace":                  {[]string{"V", "trace", "DV"}, boolKey(func(f *flags) *bool { return &f.trace })},
 	"logtime":                {[]string{"T", "logtime"}, boolKey(func(f *flags) *bool { return &f.logTime })},
 	"log_file":               {[]string{"l", "log"}, stringKey(func(f *flags) *string { return &f.logFile })},
+	"logfile":                {[]string{"l", "log"}, stringKey(func(f *flags) *string { return &f.logFile })},
 	"log_size_limit":         {[]string{"log_size_limit"}, int64Key(func(f *flags) *int64 { return &f.logSizeLimit })},
 	"logfile_size_limit":     {[]string{"log_size_limit"}, int64Key(func(f *flags) *int64 { return &f.logSizeLimit })},
 	"log_max_num":            {nil, intKey(func(f *flags) *int { return &f.logMaxFiles })},
 	"logfile_max_num":        {nil, intKey(func(f *flags) *int { return &f.logMaxFiles })},
 	"pid_file":               {[]string{"P", "pid"}, stringKey(func(f *flags) *string { return &f.pidFile })},
+	"pidfile":                {[]string{"P", "pid"}, stringKey(func(f *flags) *string { return &f.pidFile })},
 	"prof_port":              {[]string{"profile"}, intKey(func(f *flags) *int { return &f.profilePort })},
 	"http":                   {nil, applyHTTP},
 	"http_port":              {[]string{"m", "http_port"}, intKey(func(f *flags) *int { return &f.httpPort })},
 	"monitor_port":           {[]string{"m", "http_port"}, intKey(func(f *flags) *int { return &f.httpPort })},
 }
 
-// notSupportedYet are nats-server keys whose features reactor does not have yet.
+// notSupportedYet are nats-server keys whose features reactor does not have yet. nats-server v2.15.2 accepts
+// each of them (checked with -t).
 var notSupportedYet = map[string]bool{
-	"authorization": true, "accounts": true, "no_auth_user": true, "system_account": true, "operator": true,
-	"operators": true, "resolver": true, "resolver_preload": true, "cluster": true, "gateway": true,
-	"leafnodes": true, "jetstream": true, "tls": true, "websocket": true, "mqtt": true, "https": true,
-	"https_port": true, "syslog": true, "remote_syslog": true, "trusted": true, "trusted_keys": true,
-	"server_tags": true,
+	// auth and accounts
+	"authorization": true, "accounts": true, "no_auth_user": true, "system_account": true, "system": true,
+	"no_sys_acc": true, "no_system_account": true, "operator": true, "operators": true, "resolver": true,
+	"resolver_preload": true, "trusted": true, "trusted_keys": true, "mappings": true,
+	// other connection kinds and their security
+	"cluster": true, "gateway": true, "leafnodes": true, "leaf": true, "websocket": true, "mqtt": true,
+	"tls": true, "allow_non_tls": true, "ocsp": true, "ocsp_cache": true, "proxies": true,
+	// JetStream
+	"jetstream": true, "store_dir": true, "default_js_domain": true,
+	// monitoring over TLS, logging and tracing extras
+	"https": true, "https_port": true, "http_base_path": true, "syslog": true, "remote_syslog": true,
+	"logtime_utc": true, "max_traced_msg_len": true, "trace_verbose": true, "ports_file_dir": true,
+	"connect_error_reports": true, "reconnect_error_reports": true,
+	// server identity and tuning
+	"server_tags": true, "server_metadata": true, "disable_sublist_cache": true, "no_fast_producer_stall": true,
+	"write_timeout": true,
 }
 
 // loadConfigFile applies the file at path to f, under the flags the command line set.

@@ -149,6 +149,10 @@ func TestConfigFileAliasesAndForms(t *testing.T) {
 		{"logfile_size_limit: 10KB\n", func(f *flags) bool { return f.logSizeLimit == 10<<10 }},
 		{"logfile_max_num: 2\n", func(f *flags) bool { return f.logMaxFiles == 2 }},
 		{"monitor_port: 8222\n", func(f *flags) bool { return f.httpPort == 8222 }},
+		{"max_conn: 9\n", func(f *flags) bool { return f.opts.MaxConnections == 9 }},
+		{"max_subs: 9\n", func(f *flags) bool { return f.opts.MaxSubscriptions == 9 }},
+		{"logfile: /tmp/a.log\n", func(f *flags) bool { return f.logFile == "/tmp/a.log" }},
+		{"pidfile: /tmp/a.pid\n", func(f *flags) bool { return f.pidFile == "/tmp/a.pid" }},
 		{"http: 8222\n", func(f *flags) bool { return f.httpPort == 8222 && f.httpHost == "0.0.0.0" }},
 		{"listen: 127.0.0.3:4222\nhttp: \":8222\"\n", func(f *flags) bool { return f.httpHost == "127.0.0.3" }},
 		{"lame_duck_grace_period: \"0s\"\n", func(f *flags) bool { return f.opts.LameDuckGracePeriod == 0 }},
@@ -157,6 +161,15 @@ func TestConfigFileAliasesAndForms(t *testing.T) {
 		f, err := parseFlags([]string{"-c", writeConfig(t, c.text)}, io.Discard)
 		if err != nil || !c.check(f) {
 			t.Errorf("%q: err %v, flags %+v", c.text, err, f)
+		}
+	}
+}
+
+// TestConfigKeysAreSupportedOrRefused: no key is both applied and refused.
+func TestConfigKeysAreSupportedOrRefused(t *testing.T) {
+	for key := range notSupportedYet {
+		if _, ok := configKeys[key]; ok {
+			t.Errorf("%q is both supported and refused", key)
 		}
 	}
 }
