@@ -63,6 +63,14 @@ func (a *account) responseType(subject string) string {
 	return auth.ResponseSingleton
 }
 
+// systemAccountOf is the system account's name under a: $SYS, unless its configuration names another.
+func systemAccountOf(a *auth.Authenticator) string {
+	if a != nil && a.SystemAccount() != "" {
+		return a.SystemAccount()
+	}
+	return systemAccountName
+}
+
 // admit counts a connection in, unless the account's connection limit is reached.
 func (a *account) admit() bool {
 	if n := a.conns.Add(1); a.limits.MaxConnections >= 0 && n > a.limits.MaxConnections {

@@ -31,7 +31,7 @@ func (s *Server) Accounts() []AccountInfo {
 }
 
 // SystemAccount is the name of the system account.
-func (s *Server) SystemAccount() string { return systemAccountName }
+func (s *Server) SystemAccount() string { return s.sysName }
 
 // Subscriptions lists every subscription of every client, ordered by cid then sid.
 func (s *Server) Subscriptions() []SubInfo {

@@ -239,3 +239,47 @@ func (s *Server) numAuthenticated() int {
 }
 
 func encodeSig(sig []byte) string { return base64.RawURLEncoding.EncodeToString(sig) }
+
+func TestReloadRechecksAdmittedClients(t *testing.T) {
+	before := `authorization { users: [
+		{user: alice, password: a, permissions: {subscribe: ["foo.*", "bar"]}}
+		{user: bob, password: b}
+	] }`
+	after := `authorization { users: [{user: alice, password: a, permissions: {subscribe: ["bar"]}}] }`
+	s := authServer(t, before, Options{})
+
+	alice, _ := dialRaw(t, s)
+	alice.send(`CONNECT {"user":"alice","pass":"a","verbose":false}` + "\r\nSUB foo.x 1\r\nSUB bar 2\r\nPING\r\n")
+	alice.expect("PONG")
+	bob, _ := dialRaw(t, s)
+	bob.send(`CONNECT {"user":"bob","pass":"b","verbose":false}` + "\r\nPING\r\n")
+	bob.expect("PONG")
+
+	m, _ := config.Parse("after.conf", []byte(after))
+	cfg, err := auth.FromConfig(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := auth.New(cfg)
+	opts := s.Options()
+	opts.Auth, opts.Accounts = a, cfg.Accounts
+	if err := s.Reload(opts); err != nil {
+		t.Fatal(err)
+	}
+	// alice loses the subscription the new permissions deny, with nats-server's -ERR; bob, no longer a
+	// user, is closed without one.
+	alice.expect(`-ERR 'Permissions Violation for Subscription to "foo.x" (sid "1")'`)
+	bob.expectClosed()
+	if _, err := nats.Connect(s.clientURL(), nats.UserInfo("bob", "b"), nats.NoReconnect()); !errors.Is(err, nats.ErrAuthorization) {
+		t.Fatalf("bob after reload: %v", err)
+	}
+	pub, err := nats.Connect(s.clientURL(), nats.UserInfo("alice", "a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	pub.Publish("foo.x", []byte("gone"))
+	pub.Publish("bar", []byte("kept"))
+	pub.Flush()
+	alice.expect("MSG bar 2 4", "kept")
+}

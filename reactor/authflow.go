@@ -39,7 +39,7 @@ func (c *client) startAuth(a *auth.Authenticator, o *connectOptions) {
 	if c.loop.epollFD > 0 && c.pausedUntil == 0 {
 		_ = c.setReading(false)
 	}
-	c.srv.authWorkers.submit(&authJob{c: c, a: a, req: auth.Request{
+	c.authReq = &auth.Request{
 		User:     o.User,
 		Pass:     o.Pass,
 		Token:    o.AuthToken,
@@ -49,7 +49,8 @@ func (c *client) startAuth(a *auth.Authenticator, o *connectOptions) {
 		Nonce:    c.nonce,
 		RemoteIP: c.ip(),
 		Now:      time.Now(),
-	}})
+	}
+	c.srv.authWorkers.submit(&authJob{c: c, a: a, req: *c.authReq})
 }
 
 // finishAuth applies the pool's answer on c's loop.
@@ -102,9 +103,18 @@ func (c *client) bind(g *auth.Grant) error {
 	c.acct.leave()
 	c.acct = acct
 	c.user = g.User
+	c.grant(g)
+	return nil
+}
+
+// grant applies the permissions, expiry and limits of g to c, bound to its account.
+func (c *client) grant(g *auth.Grant) {
+	acct := c.acct
+	c.perms = nil
 	if g.Permissions != nil {
 		c.perms = newPermissions(g.Permissions)
 	}
+	c.expires = 0
 	if !g.Expires.IsZero() {
 		c.expires = g.Expires.UnixNano()
 	}
@@ -115,7 +125,6 @@ func (c *client) bind(g *auth.Grant) error {
 	if mp := tighter(c.parser.Limits.MaxPayload, g.MaxPayload, acct.limits.MaxPayload); mp > 0 {
 		c.parser.Limits.MaxPayload = mp
 	}
-	return nil
 }
 
 // tighter returns the smallest of the limits that are set: cur (0 = none) and the int64 limits (-1 = none).

@@ -18,9 +18,10 @@ import (
 // connections.
 
 type authJob struct {
-	c   *client
-	a   *auth.Authenticator
-	req auth.Request
+	c       *client
+	a       *auth.Authenticator
+	req     auth.Request
+	recheck bool // an admitted client re-checked after a reload
 }
 
 type authPool struct {
@@ -75,9 +76,13 @@ func (p *authPool) work() {
 		p.mu.Unlock()
 
 		grant, err := j.a.Authenticate(&j.req)
-		c := j.c
+		c, recheck := j.c, j.recheck
 		_ = c.loop.el.Execute(context.Background(), gnet.RunnableFunc(func(context.Context) error {
-			c.finishAuth(grant, err)
+			if recheck {
+				c.finishRecheck(grant, err)
+			} else {
+				c.finishAuth(grant, err)
+			}
 			return nil
 		}))
 	}

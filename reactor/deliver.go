@@ -32,7 +32,7 @@ func (c *client) publishIn(acct *account, m *message, depth int) (delivered int)
 	for _, e := range r.Plain {
 		switch o := e.Owner.(type) {
 		case *subscription:
-			if (o.client == c && !c.opts.Echo) || (o.filter != nil && !o.filter.Allows(m.subject)) {
+			if (o.client == c && !c.opts.Echo) || !o.filter.Load().Allows(m.subject) {
 				continue
 			}
 			l.route(o, m)
@@ -79,7 +79,7 @@ func (c *client) pickMember(group []*subtrie.Subscription, subject []byte) *subs
 	start := rand.IntN(n)
 	for i := 0; i < n; i++ {
 		s := group[(start+i)%n].Owner.(*subscription)
-		if (s.client == c && !c.opts.Echo) || (s.filter != nil && !s.filter.Allows(subject)) {
+		if (s.client == c && !c.opts.Echo) || !s.filter.Load().Allows(subject) {
 			continue
 		}
 		return s

@@ -171,7 +171,7 @@ func (c *client) processSub(op *codec.Op) gnet.Action {
 	}
 	s := &subscription{client: c, sid: append([]byte(nil), op.Sid...)}
 	if c.perms != nil {
-		s.filter = c.perms.check.DeliverFilter(op.Subject, op.Queue)
+		s.filter.Store(c.perms.check.DeliverFilter(op.Subject, op.Queue))
 	}
 	s.entry.Subject = string(op.Subject)
 	s.entry.Queue = string(op.Queue)

@@ -9,7 +9,23 @@ import (
 // every loop (max_pending, max_subscriptions, ping, write deadline, trace) and to connections accepted from
 // now on (max_payload and max_control_line, which a client learns from INFO at connect). Options that would
 // need the listener or the identity changed are refused, and a refused reload changes nothing.
+//
+// A new authenticator applies to new connections at once; accounts the new configuration adds are made;
+// and every admitted client is checked again against it (recheck.go). Accounts that already exist keep
+// their imports, exports and limits.
 func (s *Server) Reload(opts Options) error {
+	authChanged, err := s.reload(opts)
+	if err != nil {
+		return err
+	}
+	if authChanged {
+		s.recheckClients(opts.Auth)
+	}
+	s.log.Info().Msg("Reloaded server configuration")
+	return nil
+}
+
+func (s *Server) reload(opts Options) (authChanged bool, err error) {
 	opts = opts.withDefaults()
 	s.optsMu.Lock()
 	defer s.optsMu.Unlock()
@@ -21,14 +37,23 @@ func (s *Server) Reload(opts Options) error {
 		name     string
 		old, new any
 	}{
-		{"host", old.Host, opts.Host},
-		{"port", old.Port, opts.Port},
-		{"server_name", old.ServerName, opts.ServerName},
-		{"no_header_support", old.NoHeaderSupport, opts.NoHeaderSupport},
-		{"event loops", old.EventLoops, opts.EventLoops},
+		{"Host", old.Host, opts.Host},
+		{"Port", old.Port, opts.Port},
+		{"ServerName", old.ServerName, opts.ServerName},
+		{"NoHeaderSupport", old.NoHeaderSupport, opts.NoHeaderSupport},
+		{"EventLoops", old.EventLoops, opts.EventLoops},
+		{"SystemAccount", systemAccountOf(old.Auth), systemAccountOf(opts.Auth)},
 	} {
 		if f.old != f.new {
-			return fmt.Errorf("config reload not supported for %s: old=%v, new=%v", f.name, f.old, f.new)
+			return false, fmt.Errorf("config reload not supported for %s: old=%v, new=%v", f.name, f.old, f.new)
+		}
+	}
+	for _, spec := range opts.Accounts {
+		if s.accounts.get(spec.Name) == nil {
+			a := s.accounts.add(accountFromSpec(spec))
+			if err := s.installImports(a, spec); err != nil {
+				return false, err
+			}
 		}
 	}
 	opts.Logger = old.Logger // the logger is the caller's to reconfigure
@@ -37,12 +62,13 @@ func (s *Server) Reload(opts Options) error {
 	if cur.info != nil {
 		lim.info = s.newInfo(opts.MaxPayload, lim.auth, s.lameDuck.Load())
 	}
-	s.warnConnCap(lim, opts.MaxConnections)
+	if opts.MaxConnections != old.MaxConnections {
+		s.warnConnCap(lim, opts.MaxConnections)
+	}
 	s.cur = opts
 	s.loaded = time.Now()
 	s.limits.Store(lim)
-	s.log.Info().Msg("Reloaded server configuration")
-	return nil
+	return opts.Auth != old.Auth, nil
 }
 
 // Options returns the options in force, defaults filled in.

@@ -50,7 +50,7 @@ func TestRefusedReloadChangesNothing(t *testing.T) {
 	opts.MaxPayload = 4096
 	opts.Port = s.Port() + 1
 	err := s.Reload(opts)
-	if err == nil || !strings.Contains(err.Error(), "config reload not supported for port") {
+	if err == nil || !strings.Contains(err.Error(), "config reload not supported for Port") {
 		t.Fatalf("reload with a new port: %v", err)
 	}
 	if nc := connect(t, s); nc.MaxPayload() != 1024 {

@@ -28,6 +28,7 @@ type Server struct {
 	accounts    accountRegistry
 	authWorkers authPool      // checks credentials off the loops (authpool.go)
 	responses   responseTable // service imports' reply forwarders (imports.go)
+	sysName     string        // the system account's name: $SYS unless the configuration names another
 	global      *account
 
 	limits atomic.Pointer[limits] // the settings in force (limits.go)
@@ -101,11 +102,12 @@ func New(opts Options) (*Server, error) {
 // configured imports, once every account exists so that each finds its exporter.
 func (s *Server) makeAccounts(specs []*auth.AccountSpec) error {
 	s.accounts.init()
-	s.global = s.accounts.add(newAccount(globalAccountName))
-	s.accounts.add(newAccount(systemAccountName))
 	for _, spec := range specs {
 		s.accounts.add(accountFromSpec(spec))
 	}
+	s.global = s.accounts.add(newAccount(globalAccountName)) // unless configured, in which case add keeps that
+	s.sysName = systemAccountOf(s.opts.Auth)
+	s.accounts.add(newAccount(s.sysName))
 	for _, spec := range specs {
 		if err := s.installImports(s.accounts.get(spec.Name), spec); err != nil {
 			return err

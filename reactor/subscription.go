@@ -1,6 +1,8 @@
 package reactor
 
 import (
+	"sync/atomic"
+
 	"github.com/reactor-nats/reactor/auth"
 	"github.com/reactor-nats/reactor/subtrie"
 )
@@ -16,7 +18,9 @@ type subscription struct {
 	client *client
 	sid    []byte // copied out of the inbound buffer at SUB
 
-	filter *auth.DeliverFilter // messages its permissions deny although the subscription was allowed; immutable
+	// filter drops messages its permissions deny although the subscription was allowed (nil: none). Read by
+	// publishers on any loop; replaced only when a reload changes the permissions.
+	filter atomic.Pointer[auth.DeliverFilter]
 
 	max       int64 // auto-unsubscribe after this many deliveries; 0 = no limit
 	delivered int64

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/reactor-nats/reactor/auth"
 	"github.com/reactor-nats/reactor/config"
 )
 
@@ -63,9 +64,7 @@ var configKeys = map[string]configKey{
 // each of them (checked with -t).
 var notSupportedYet = map[string]bool{
 	// auth and accounts
-	"authorization": true, "accounts": true, "no_auth_user": true, "system_account": true, "system": true,
-	"no_sys_acc": true, "no_system_account": true, "operator": true, "operators": true, "resolver": true,
-	"resolver_preload": true, "trusted": true, "trusted_keys": true, "mappings": true,
+	"no_sys_acc": true, "no_system_account": true, "mappings": true,
 	// other connection kinds and their security
 	"cluster": true, "gateway": true, "leafnodes": true, "leaf": true, "websocket": true, "mqtt": true,
 	"tls": true, "allow_non_tls": true, "ocsp": true, "ocsp_cache": true, "proxies": true,
@@ -80,10 +79,23 @@ var notSupportedYet = map[string]bool{
 	"write_timeout": true,
 }
 
+// authKeys are read by the auth package, from the whole file at once (users refer to accounts, accounts
+// to each other).
+var authKeys = map[string]bool{
+	"authorization": true, "accounts": true, "no_auth_user": true, "system_account": true, "system": true,
+	"operator": true, "operators": true, "roots": true, "root": true, "root_operators": true,
+	"root_operator": true, "trusted": true, "trusted_keys": true, "resolver": true, "account_resolver": true,
+	"accounts_resolver": true, "resolver_preload": true, "resolver_tls": true,
+	"resolver_pinned_accounts": true, "default_sentinel": true,
+}
+
 // loadConfigFile applies the file at path to f, under the flags the command line set.
 func loadConfigFile(path string, f *flags, set map[string]bool) error {
 	m, err := config.ParseFile(path)
 	if err != nil {
+		return err
+	}
+	if err := loadAuth(path, m, f); err != nil {
 		return err
 	}
 	for _, key := range m.Keys {
@@ -91,6 +103,8 @@ func loadConfigFile(path string, f *flags, set map[string]bool) error {
 		name := strings.ToLower(key)
 		k, ok := configKeys[name]
 		switch {
+		case authKeys[name]:
+			continue
 		case notSupportedYet[name]:
 			return &config.Error{Pos: m.KeyPos[key], Msg: fmt.Sprintf("%q is not supported yet", key)}
 		case !ok:
@@ -101,6 +115,23 @@ func loadConfigFile(path string, f *flags, set map[string]bool) error {
 		if err := k.apply(f, v, set); err != nil {
 			return &config.Error{Pos: v.Pos, Msg: fmt.Sprintf("%s: %v", key, err)}
 		}
+	}
+	return nil
+}
+
+// loadAuth builds the authenticator and the configured accounts when the file has auth keys. Building it
+// here, not at start, makes -t check credentials, keys and operator JWTs as well as syntax.
+func loadAuth(path string, m *config.Map, f *flags) error {
+	cfg, err := auth.FromConfig(m)
+	if err != nil {
+		return err
+	}
+	a, err := auth.New(cfg)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if a.Required() || len(cfg.Accounts) > 0 {
+		f.opts.Auth, f.opts.Accounts = a, cfg.Accounts
 	}
 	return nil
 }

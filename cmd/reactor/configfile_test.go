@@ -178,7 +178,7 @@ func TestConfigFileErrorsNamePosition(t *testing.T) {
 	cases := map[string]string{
 		"port: 4222\nfoo: bar\n":                    `:2:1: unknown field "foo"`,
 		"port: 4222\ncluster {\n  name: C\n}\n":     `:2:1: "cluster" is not supported yet`,
-		"port: 4222\nAUTHORIZATION { user: a }\n":   `:2:1: "AUTHORIZATION" is not supported yet`,
+		"port: 4222\nCLUSTER { port: 6222 }\n":      `:2:1: "CLUSTER" is not supported yet`,
 		"max_payload: big\n":                        `:1:14: max_payload:`,
 		"ping_interval: \"soon\"\n":                 `:1:16: ping_interval:`,
 		"port: 4222\nserver_name: \"unterminated\n": `:2:14: unterminated string`,

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/reactor-nats/reactor/monitor"
 	"github.com/reactor-nats/reactor/reactor"
 )
 
@@ -84,6 +85,15 @@ func run(args []string, stderr io.Writer) int {
 	if err := srv.Start(); err != nil {
 		log.Error().Err(err).Msg("starting server")
 		return 1
+	}
+	if f.httpPort != 0 {
+		mon := monitor.New(srv, monitor.Options{Host: f.httpHost, Port: f.httpPort}, log)
+		if err := mon.Start(); err != nil {
+			log.Error().Err(err).Msg("starting monitoring")
+			srv.Shutdown()
+			return 1
+		}
+		defer mon.Close()
 	}
 	in := &instance{args: args, flags: f, srv: srv, logs: logs, pid: &pid}
 	return in.serveSignals(sigs)

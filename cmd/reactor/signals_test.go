@@ -158,7 +158,7 @@ func TestSIGHUPWithBadFileKeepsRunningConfig(t *testing.T) {
 	for i, c := range []struct{ file, reason string }{
 		{"max_payload: 4KB\nbogus_key: 1\n", `:2:1: unknown field "bogus_key"`},
 		{"max_payload: 4KB\nserver_name: \"unterminated\n", "unterminated string"},
-		{"max_payload: 4KB\nno_header_support: true\n", "config reload not supported for no_header_support"},
+		{"max_payload: 4KB\nno_header_support: true\n", "config reload not supported for NoHeaderSupport"},
 		{"max_payload: 4KB\nprof_port: 6999\n", "config reload not supported for ProfPort: old=0, new=6999"},
 		{"max_payload: 4KB\nlame_duck_duration: \"45s\"\n", "config reload not supported for LameDuckDuration: old=2m0s, new=45s"},
 		{"max_payload: 4KB\nlog_size_limit: 1000\n", "config reload not supported for LogSizeLimit: old=0, new=1000"},
