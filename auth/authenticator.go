@@ -101,6 +101,10 @@ func (a *Authenticator) NeedsNonce() bool { return a.needsNonce }
 // Timeout is how long a client has to send an acceptable CONNECT.
 func (a *Authenticator) Timeout() time.Duration { return a.timeout }
 
+// OperatorMode reports whether accounts come from JWTs signed by trusted operators (and may be pushed to
+// the server) rather than from the configuration.
+func (a *Authenticator) OperatorMode() bool { return a.operator != nil }
+
 // SystemAccount is the system account's name (a public key in operator mode).
 func (a *Authenticator) SystemAccount() string { return a.systemName }
 

@@ -52,6 +52,9 @@ func (c *client) publishIn(acct *account, m *message, depth int) (delivered int)
 			if depth < maxImportDepth {
 				delivered += o.forward(c, m, depth+1)
 			}
+		case *internalSub:
+			o.deliverInternal(c.srv, acct, m)
+			delivered++
 		}
 	}
 	for _, group := range r.Queues {

@@ -20,18 +20,19 @@ type loop struct {
 	el  gnet.EventLoop
 	srv *Server
 
-	clients []*client                  // every connection of this loop; client.loopSlot is its index
-	dirty   []*client                  // connections with queued output, flushed at the end of the current callback
-	iov     [][]byte                   // scratch for writev (client.writeChunks)
-	outbox  []*batch                   // by destination loop index; nil when nothing is pending for that loop
-	touched []int                      // destination indexes with a non-nil outbox
-	msgSeq  uint64                     // numbers messages published on this loop, for batch.add's dedupe
-	now     int64                      // unix nanos at the start of the current callback, for last_activity
-	scratch [maxImportDepth + 1][]byte // subjects mapped by imports, by import depth (imports.go)
-	current *client                    // the publisher whose callback is running, or nil; recorded in the batches it fills
-	spare   []*batch                   // recycled inbox slice
-	tally   tally                      // counters of the current callback, committed to stats at its end
-	stats   loopStats                  // read by monitoring from any goroutine
+	clients  []*client                  // every connection of this loop; client.loopSlot is its index
+	dirty    []*client                  // connections with queued output, flushed at the end of the current callback
+	iov      [][]byte                   // scratch for writev (client.writeChunks)
+	outbox   []*batch                   // by destination loop index; nil when nothing is pending for that loop
+	touched  []int                      // destination indexes with a non-nil outbox
+	msgSeq   uint64                     // numbers messages published on this loop, for batch.add's dedupe
+	now      int64                      // unix nanos at the start of the current callback, for last_activity
+	scratch  [maxImportDepth + 1][]byte // subjects mapped by imports, by import depth (imports.go)
+	internal *client                    // the loop's socket-less publisher for internal services (internal.go); nil until used
+	current  *client                    // the publisher whose callback is running, or nil; recorded in the batches it fills
+	spare    []*batch                   // recycled inbox slice
+	tally    tally                      // counters of the current callback, committed to stats at its end
+	stats    loopStats                  // read by monitoring from any goroutine
 
 	epollFD      int           // the loop's epoll descriptor, for pausing reads (readpause.go); 0 if unknown
 	paused       []*client     // publishers whose reads are paused by a stall (stall.go)

@@ -29,6 +29,8 @@ type Server struct {
 	authWorkers authPool      // checks credentials off the loops (authpool.go)
 	responses   responseTable // service imports' reply forwarders (imports.go)
 	sysName     string        // the system account's name: $SYS unless the configuration names another
+	services    services      // runs internal service handlers off the loops (internal.go)
+	apiSeq      atomic.Uint64 // numbers system API responses
 	global      *account
 
 	limits atomic.Pointer[limits] // the settings in force (limits.go)
@@ -95,6 +97,9 @@ func New(opts Options) (*Server, error) {
 	if err := s.makeAccounts(opts.Accounts); err != nil {
 		return nil, err
 	}
+	if err := s.installSystemServices(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -133,6 +138,7 @@ func connectionCap(limit int) int {
 func (s *Server) Start() error {
 	addr := "tcp://" + net.JoinHostPort(s.opts.Host, strconv.Itoa(s.opts.Port))
 	s.authWorkers.start(max(2, runtime.GOMAXPROCS(0)))
+	s.services.start()
 	go func() {
 		err := gnet.Run(&engine{srv: s}, addr,
 			gnet.WithNumEventLoop(s.opts.EventLoops),
@@ -146,6 +152,7 @@ func (s *Server) Start() error {
 		}
 		s.runErr = err
 		s.authWorkers.stop()
+		s.services.stop()
 		close(s.done)
 	}()
 	select {

@@ -130,7 +130,7 @@ func (c *client) requestStall(on *client) {
 // loop.
 func (c *client) stall(on stallCause) {
 	l := c.loop
-	if l.epollFD <= 0 || c.closing || c.pausedUntil != 0 || !on.holds() {
+	if l.epollFD <= 0 || c.gone() || c.closing || c.pausedUntil != 0 || !on.holds() {
 		return
 	}
 	if err := c.setReading(false); err != nil {
