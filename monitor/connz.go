@@ -44,6 +44,8 @@ type ConnInfo struct {
 	Name         string      `json:"name,omitempty"`
 	Lang         string      `json:"lang,omitempty"`
 	Version      string      `json:"version,omitempty"`
+	User         string      `json:"authorized_user,omitempty"` // with auth=1
+	Account      string      `json:"account,omitempty"`         // with auth=1
 	Subs         []string    `json:"subscriptions_list,omitempty"`
 	SubsDetail   []SubDetail `json:"subscriptions_list_detail,omitempty"`
 	NameTag      string      `json:"name_tag,omitempty"` // the account's name, with auth=1, while open
@@ -199,8 +201,14 @@ func connInfo(c *reactor.ConnInfo, o *connzOptions, now time.Time) *ConnInfo {
 	}
 	ci.Uptime = formatUptime(end.Sub(c.Start))
 	ci.Idle = formatUptime(end.Sub(c.LastActivity))
-	if o.auth && !closed {
-		ci.NameTag = c.Account // nats-server forgets a closed connection's account tag
+	if o.auth {
+		ci.User = c.User
+		if c.Account != "$G" { // nats-server leaves the global account unnamed here (name_tag still says it)
+			ci.Account = c.Account
+		}
+		if !closed {
+			ci.NameTag = c.Account // nats-server forgets a closed connection's account tag
+		}
 	}
 	switch o.subs {
 	case subsList:

@@ -30,12 +30,16 @@ func (s *Server) LameDuck() {
 		return
 	}
 	opts := s.Options()
-	s.log.Info().Dur("duration", opts.LameDuckDuration).Dur("grace", opts.LameDuckGracePeriod).
+	s.log.Info().Str("duration", opts.LameDuckDuration.String()).Str("grace", opts.LameDuckGracePeriod.String()).
 		Msg("Entering lame duck mode, stop accepting new clients")
 	if err := s.stopAccepting(); err != nil {
 		s.log.Error().Err(err).Msg("lame duck: cannot stop accepting; new clients are closed on accept")
 	}
 	s.announceLameDuck()
+	if s.NumClients() == 0 { // nobody to warn or wait for, as nats-server sees it
+		s.Shutdown()
+		return
+	}
 
 	select {
 	case <-time.After(opts.LameDuckGracePeriod):

@@ -34,6 +34,7 @@ type ConnInfo struct {
 	Lang         string
 	Version      string
 	Account      string
+	User         string    // who it authenticated as ("" without authentication), as authorized_user
 	Subs         []SubInfo // only when asked for
 }
 
@@ -114,6 +115,7 @@ func (c *client) snapshot(subs bool, now time.Time) ConnInfo {
 		Lang:         c.opts.Lang,
 		Version:      c.opts.Version,
 		Account:      c.acct.name,
+		User:         c.user,
 	}
 	if !c.gone() {
 		ci.PendingBytes = c.pending()
