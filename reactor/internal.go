@@ -2,7 +2,6 @@ package reactor
 
 import (
 	"context"
-	"sync"
 
 	"github.com/panjf2000/gnet/v2"
 
@@ -34,59 +33,10 @@ type internalMsg struct {
 	msg     []byte
 }
 
-// services runs internal handlers one at a time on a goroutine of its own. Requests to the server itself
-// are rare (account pushes, lookups), so one goroutine and an unbounded queue (bounded in practice by the
-// clients allowed to send them) do.
-type services struct {
-	mu      sync.Mutex
-	cond    sync.Cond
-	queue   []func()
-	stopped bool
-	done    chan struct{}
-}
-
-func (sv *services) start() {
-	sv.cond.L = &sv.mu
-	sv.done = make(chan struct{})
-	go sv.run()
-}
-
-func (sv *services) run() {
-	defer close(sv.done)
-	for {
-		sv.mu.Lock()
-		for len(sv.queue) == 0 && !sv.stopped {
-			sv.cond.Wait()
-		}
-		if sv.stopped {
-			sv.mu.Unlock()
-			return
-		}
-		fn := sv.queue[0]
-		sv.queue[0] = nil
-		sv.queue = sv.queue[1:]
-		sv.mu.Unlock()
-		fn()
-	}
-}
-
-func (sv *services) submit(fn func()) {
-	sv.mu.Lock()
-	sv.queue = append(sv.queue, fn)
-	sv.mu.Unlock()
-	sv.cond.Signal()
-}
-
-func (sv *services) stop() {
-	sv.mu.Lock()
-	sv.stopped = true
-	sv.queue = nil
-	sv.mu.Unlock()
-	sv.cond.Broadcast()
-	if sv.done != nil {
-		<-sv.done
-	}
-}
+// services runs internal handlers one at a time on a goroutine of its own (server.go starts it with one
+// worker). Requests to the server itself are rare (account pushes, lookups), so one goroutine does, and
+// its queue is bounded in practice by the clients allowed to send them.
+type services struct{ workQueue }
 
 // deliverInternal hands a matched message to its service. It runs on the publisher's loop.
 func (is *internalSub) deliverInternal(s *Server, acct *account, m *message) {

@@ -138,7 +138,7 @@ func connectionCap(limit int) int {
 func (s *Server) Start() error {
 	addr := "tcp://" + net.JoinHostPort(s.opts.Host, strconv.Itoa(s.opts.Port))
 	s.authWorkers.start(max(2, runtime.GOMAXPROCS(0)))
-	s.services.start()
+	s.services.start(1)
 	go func() {
 		err := gnet.Run(&engine{srv: s}, addr,
 			gnet.WithNumEventLoop(s.opts.EventLoops),
