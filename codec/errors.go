@@ -55,6 +55,7 @@ var (
 	ErrAuthViolation               = &Error{"Authorization Violation", true, ""}
 	ErrAuthTimeout                 = &Error{"Authentication Timeout", true, ""}
 	ErrAuthExpired                 = &Error{"User Authentication Expired", true, ""}
+	ErrAccountExpired              = &Error{"Account Authentication Expired", true, ""}
 	ErrAccountConnections          = &Error{"maximum account active connections exceeded", true, ""}
 	ErrNoRespondersRequiresHeaders = &Error{"no responders requires headers support", true, ""}
 	ErrInvalidClientProtocol       = &Error{"invalid client protocol", true, ""}

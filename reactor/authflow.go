@@ -118,8 +118,9 @@ func (c *client) grant(g *auth.Grant) {
 	if !g.Expires.IsZero() {
 		c.expires = g.Expires.UnixNano()
 	}
+	c.accountExpires = false
 	if exp := acct.expires; exp != 0 && (c.expires == 0 || exp < c.expires) {
-		c.expires = exp
+		c.expires, c.accountExpires = exp, true
 	}
 	c.maxSubs = tighter(c.maxSubs, g.MaxSubs)
 	if mp := tighter(c.parser.Limits.MaxPayload, g.MaxPayload, acct.limits.MaxPayload); mp > 0 {
@@ -148,7 +149,11 @@ func (c *client) checkAuthTimers(now int64, lim *limits) bool {
 	case c.expires != 0 && now >= c.expires:
 		c.srv.log.Debug().Uint64("cid", c.cid).Str("user", c.user).Msg("authorization expired")
 		c.setReason(reasonAuthExpired)
-		c.closeWithErr(codec.ErrAuthExpired)
+		if c.accountExpires {
+			c.closeWithErr(codec.ErrAccountExpired)
+		} else {
+			c.closeWithErr(codec.ErrAuthExpired)
+		}
 		return true
 	}
 	return false

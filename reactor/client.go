@@ -44,14 +44,15 @@ type client struct {
 	sentConnectInfo bool // the post-CONNECT INFO of protocol 1 has gone out
 	subs            subIndex
 
-	authed      bool          // may use the protocol: no auth is required, or its CONNECT was accepted
-	authPending bool          // its CONNECT is with the auth workers; input waits, reads are paused
-	nonce       string        // sent in INFO for nkey and JWT users to sign; "" when not needed
-	user        string        // who it authenticated as, for logs and monitoring
-	perms       *permissions  // nil: everything allowed
-	authReq     *auth.Request // the credentials it was admitted with, re-checked on reload; nil if none
-	expires     int64         // unix nanos its authorization ends; 0 = never
-	maxSubs     int           // subscriptions it may hold (user, account and server limits); 0 = unlimited
+	authed         bool          // may use the protocol: no auth is required, or its CONNECT was accepted
+	authPending    bool          // its CONNECT is with the auth workers; input waits, reads are paused
+	nonce          string        // sent in INFO for nkey and JWT users to sign; "" when not needed
+	user           string        // who it authenticated as, for logs and monitoring
+	perms          *permissions  // nil: everything allowed
+	authReq        *auth.Request // the credentials it was admitted with, re-checked on reload; nil if none
+	expires        int64         // unix nanos its authorization ends; 0 = never
+	accountExpires bool          // expires is its account's expiry, not its user's
+	maxSubs        int           // subscriptions it may hold (user, account and server limits); 0 = unlimited
 
 	out      *bytebufferpool.ByteBuffer   // frames not yet handed to gnet (output.go); nil when none
 	outFull  []*bytebufferpool.ByteBuffer // earlier chunks of output, each about outChunk bytes, before out

@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -51,12 +52,20 @@ func newOperatorSetup(t *testing.T) *operatorSetup {
 
 // userCreds makes a user of acct and returns the path of its .creds file.
 func (o *operatorSetup) userCreds(t *testing.T, acct nkeys.KeyPair) string {
+	return o.expiringUserCreds(t, acct, time.Time{})
+}
+
+// expiringUserCreds is userCreds for a user whose JWT expires at exp (never when zero).
+func (o *operatorSetup) expiringUserCreds(t *testing.T, acct nkeys.KeyPair, exp time.Time) string {
 	t.Helper()
 	u, _ := nkeys.CreateUser()
 	uPub, _ := u.PublicKey()
 	acctPub, _ := acct.PublicKey()
 	uc := jwt.NewUserClaims(uPub)
 	uc.IssuerAccount = acctPub
+	if !exp.IsZero() {
+		uc.Expires = exp.Unix()
+	}
 	token, err := uc.Encode(acct)
 	if err != nil {
 		t.Fatal(err)
@@ -166,4 +175,40 @@ func TestPushedRevocationClosesTheUser(t *testing.T) {
 	if _, err := nats.Connect(s.clientURL(), nats.UserCredentials(appUser), nats.NoReconnect()); err == nil {
 		t.Fatal("a revoked user was admitted")
 	}
+}
+
+func TestExpiredUserIsClosedWithNatsServersError(t *testing.T) {
+	o := newOperatorSetup(t)
+	s := authServer(t, o.config(t, t.TempDir()), Options{})
+	sys := connect(t, s, nats.UserCredentials(o.sysUser))
+	if _, err := sys.Request("$SYS.REQ.CLAIMS.UPDATE", []byte(o.appJWT), 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	expired := o.expiringUserCreds(t, o.app, time.Now().Add(-time.Minute))
+	if _, err := nats.Connect(s.clientURL(), nats.UserCredentials(expired), nats.NoReconnect()); err == nil {
+		t.Fatal("an expired user was admitted")
+	}
+	soon := o.expiringUserCreds(t, o.app, time.Now().Add(1500*time.Millisecond))
+	closed := make(chan struct{})
+	asyncErr := make(chan error, 4)
+	connect(t, s, nats.UserCredentials(soon), nats.NoReconnect(),
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { asyncErr <- err }),
+		nats.ClosedHandler(func(*nats.Conn) { close(closed) }))
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the user stayed connected past its JWT's expiry")
+	}
+	select {
+	case err := <-asyncErr:
+		if !errors.Is(err, nats.ErrAuthExpired) {
+			t.Fatalf("closed with %v, want nats-server's 'User Authentication Expired'", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no -ERR before the close")
+	}
+	waitFor(t, "closed record", 5*time.Second, func() bool {
+		c := s.ClosedConns()
+		return len(c) > 0 && c[len(c)-1].Reason == "Authentication Expired"
+	})
 }

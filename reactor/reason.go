@@ -48,7 +48,7 @@ func reasonFor(e *codec.Error) closedReason {
 		return reasonAuthTimeout
 	case codec.ErrAuthViolation:
 		return reasonAuthViolation
-	case codec.ErrAuthExpired:
+	case codec.ErrAuthExpired, codec.ErrAccountExpired:
 		return reasonAuthExpired
 	case codec.ErrAccountConnections:
 		return reasonAccountConns
