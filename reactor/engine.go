@@ -105,7 +105,13 @@ func (e *engine) OnTraffic(gc gnet.Conn) gnet.Action {
 		return gnet.None
 	}
 	if c.authPending {
-		return gnet.None // input waits in gnet's buffer until the credentials are checked
+		// Input waits in gnet's buffer until the credentials are checked. Reads are paused meanwhile, so
+		// this is at most one read's worth; without the pause (no epoll fd) it is bounded here.
+		if gc.InboundBuffered() > c.parser.Limits.MaxControlLine+c.parser.Limits.MaxPayload {
+			c.setReason(reasonAuthViolation)
+			c.closeWithErr(codec.ErrAuthViolation)
+		}
+		return gnet.None
 	}
 	// While a payload is in flight nothing can be decided, so the buffer is not re-parsed until the payload
 	// and the first byte of its terminator are in (a wrong byte there is an error at once, as in nats-server).
