@@ -17,7 +17,7 @@ import (
 )
 
 // authServer starts a server whose authorization and accounts come from conf, a nats-server config text.
-func authServer(t *testing.T, conf string, opts Options) *Server {
+func authServer(t testing.TB, conf string, opts Options) *Server {
 	t.Helper()
 	m, err := config.Parse("test.conf", []byte(conf))
 	if err != nil {
@@ -283,3 +283,5 @@ func TestReloadRechecksAdmittedClients(t *testing.T) {
 	pub.Flush()
 	alice.expect("MSG bar 2 4", "kept")
 }
+
+func benchAuthServer(b *testing.B, conf string) *Server { return authServer(b, conf, Options{}) }

@@ -13,14 +13,15 @@ import (
 // The benchmarks drive the in-process server with raw sockets whose own loops allocate nothing, so
 // allocs/op is the server's hot path: parse, match, route (same loop or across loops), append, flush.
 
-// rawSubscriber subscribes on its own connection and counts received bytes until it has want.
-func rawSubscriber(b *testing.B, s *Server, subject string) net.Conn {
+// rawSubscriber subscribes on its own connection, after the connect line, and counts received bytes until it
+// has want.
+func rawSubscriber(b *testing.B, s *Server, connect, subject string) net.Conn {
 	c, err := net.Dial("tcp", s.Addr())
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { c.Close() })
-	fmt.Fprintf(c, "%sSUB %s 1\r\nPING\r\n", quiet, subject)
+	fmt.Fprintf(c, "%sSUB %s 1\r\nPING\r\n", connect, subject)
 	buf := make([]byte, 4096)
 	var got []byte
 	for !bytes.Contains(got, []byte("PONG\r\n")) { // the INFO, then the PONG that confirms the SUB
@@ -48,10 +49,14 @@ func drain(c net.Conn, want int, done chan<- error) {
 }
 
 func benchPubSub(b *testing.B, payloadSize, subscribers int) {
-	s := runServer(b, Options{})
+	benchPubSubOn(b, runServer(b, Options{}), quiet, payloadSize, subscribers)
+}
+
+// benchPubSubOn runs the benchmark on s with every connection sending connect first.
+func benchPubSubOn(b *testing.B, s *Server, connect string, payloadSize, subscribers int) {
 	subs := make([]net.Conn, subscribers)
 	for i := range subs {
-		subs[i] = rawSubscriber(b, s, "bench")
+		subs[i] = rawSubscriber(b, s, connect, "bench")
 	}
 	pub, err := net.Dial("tcp", s.Addr())
 	if err != nil {
@@ -59,7 +64,7 @@ func benchPubSub(b *testing.B, payloadSize, subscribers int) {
 	}
 	defer pub.Close()
 	go io.Copy(io.Discard, pub) // INFO
-	fmt.Fprint(pub, quiet)
+	fmt.Fprint(pub, connect)
 
 	payload := bytes.Repeat([]byte("x"), payloadSize)
 	frame := []byte(fmt.Sprintf("PUB bench %d\r\n%s\r\n", payloadSize, payload))
@@ -97,3 +102,11 @@ func BenchmarkPubSub16B(b *testing.B)    { benchPubSub(b, 16, 1) }
 func BenchmarkPubSub128B(b *testing.B)   { benchPubSub(b, 128, 1) }
 func BenchmarkFanOut4x128B(b *testing.B) { benchPubSub(b, 128, 4) }
 func BenchmarkFanOut16x16B(b *testing.B) { benchPubSub(b, 16, 16) }
+
+// BenchmarkPubSubWithPermissions16B is PubSub16B for an authenticated user whose publish and subscribe
+// permissions are checked: the answers are cached, so the check costs no allocation per message.
+func BenchmarkPubSubWithPermissions16B(b *testing.B) {
+	s := benchAuthServer(b, `authorization { users: [{user: u, password: p, permissions: {
+		publish: {allow: ["bench", "other.>"], deny: ["bench.secret"]}, subscribe: "bench"}}] }`)
+	benchPubSubOn(b, s, `CONNECT {"verbose":false,"pedantic":false,"user":"u","pass":"p"}`+"\r\n", 16, 1)
+}
