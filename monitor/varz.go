@@ -21,6 +21,7 @@ type Varz struct {
 	GoVersion            string               `json:"go"`
 	Host                 string               `json:"host"`
 	Port                 int                  `json:"port"`
+	AuthRequired         bool                 `json:"auth_required,omitempty"`
 	MaxConnections       int                  `json:"max_connections"`
 	MaxSubscriptions     int                  `json:"max_subscriptions,omitempty"`
 	PingInterval         time.Duration        `json:"ping_interval"` // nanoseconds
@@ -141,7 +142,8 @@ func (m *Server) varz(now time.Time) *Varz {
 		MaxPingsOut:          opts.MaxPingsOut,
 		HTTPHost:             m.opts.Host,
 		HTTPPort:             m.port(),
-		AuthTimeout:          defaultAuthTimeout,
+		AuthRequired:         opts.Auth != nil && opts.Auth.Required(),
+		AuthTimeout:          authTimeout(opts),
 		MaxControlLine:       opts.MaxControlLine,
 		MaxPayload:           opts.MaxPayload,
 		MaxPending:           opts.MaxPending,
@@ -170,6 +172,7 @@ func (m *Server) varz(now time.Time) *Varz {
 		Subscriptions:        st.Subscriptions,
 		HTTPReqStats:         m.reqs.snapshot(),
 		ConfigLoadTime:       m.srv.ConfigLoadTime().UTC(),
+		ConfigDigest:         opts.ConfigDigest,
 		FeatureFlags:         map[string]bool{}, // JetStream's flags; none without JetStream
 		SystemAccount:        m.srv.SystemAccount(),
 		SlowConsumersStats:   SlowConsumersStats{Clients: st.SlowConsumers},
@@ -192,4 +195,12 @@ func (m *Server) clientHostPort(opts reactor.Options) (string, int) {
 		return host, m.srv.Port()
 	}
 	return host, port
+}
+
+// authTimeout is the auth timeout in force, in seconds as nats-server reports it.
+func authTimeout(opts reactor.Options) float64 {
+	if opts.Auth != nil {
+		return opts.Auth.Timeout().Seconds()
+	}
+	return defaultAuthTimeout
 }

@@ -48,6 +48,8 @@ type Options struct {
 	// ClientAdvertise (client_advertise) is the host:port given to clients as this server's address in
 	// connect_urls once the server is in a cluster.
 	ClientAdvertise string
+	// ConfigDigest identifies the configuration file the options came from ("sha256:<hex>"), for /varz.
+	ConfigDigest string
 	// MaxClosedClients is how many closed connections /connz?state=closed remembers.
 	MaxClosedClients int
 	// LameDuckDuration spreads the closing of clients in lame duck mode; LameDuckGracePeriod is the wait

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -94,6 +96,9 @@ func loadConfigFile(path string, f *flags, set map[string]bool) error {
 	m, err := config.ParseFile(path)
 	if err != nil {
 		return err
+	}
+	if data, err := os.ReadFile(path); err == nil {
+		f.opts.ConfigDigest = fmt.Sprintf("sha256:%x", sha256.Sum256(data))
 	}
 	if err := loadAuth(path, m, f); err != nil {
 		return err
