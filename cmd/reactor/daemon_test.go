@@ -124,8 +124,15 @@ func startDaemon(t *testing.T, args ...string) *daemon {
 func startDaemonBinary(t *testing.T, bin string, args ...string) *daemon {
 	t.Helper()
 	port := freePort(t)
+	return startListening(t, bin, port, append([]string{"-a", "127.0.0.1", "-p", fmt.Sprint(port)}, args...)...)
+}
+
+// startListening runs bin with args, which make it listen on the loopback port, and returns once it accepts
+// connections there. It fails the test at once if the process exits first. bin may be reactor or nats-server.
+func startListening(t *testing.T, bin string, port int, args ...string) *daemon {
+	t.Helper()
 	d := &daemon{url: fmt.Sprintf("nats://127.0.0.1:%d", port), logs: &syncBuffer{}, done: make(chan error, 1)}
-	d.cmd = exec.Command(bin, append([]string{"-a", "127.0.0.1", "-p", fmt.Sprint(port)}, args...)...)
+	d.cmd = exec.Command(bin, args...)
 	d.cmd.Stdout, d.cmd.Stderr = d.logs, d.logs
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -142,6 +149,12 @@ func startDaemonBinary(t *testing.T, bin string, args ...string) *daemon {
 			c.Close()
 			return d
 		}
+		select {
+		case exit := <-d.done:
+			d.done <- exit // for the cleanup
+			t.Fatalf("%s %v exited before listening: %v\n%s", filepath.Base(bin), args, exit, d.logs)
+		default:
+		}
 		if time.Now().After(deadline) {
 			t.Fatalf("daemon never listened: %v\n%s", err, d.logs)
 		}
@@ -149,16 +162,37 @@ func startDaemonBinary(t *testing.T, bin string, args ...string) *daemon {
 	}
 }
 
+// natsServerBinary is the reference nats-server v2.15.2 ($NATS_SERVER_BIN, or bin/ as installed by make tools).
+func natsServerBinary(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("NATS_SERVER_BIN"); p != "" {
+		return p
+	}
+	p := repoBin("nats-server")
+	if _, err := os.Stat(p); err != nil {
+		t.Skip("reference nats-server not installed (make tools)")
+	}
+	return p
+}
+
 // nats runs one CLI command to completion.
 func (d *daemon) nats(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := d.natsResult(t, args...)
+	if err != nil {
+		t.Fatalf("nats %v: %v\n%s", args, err, out)
+	}
+	return out
+}
+
+// natsResult runs one CLI command to completion and returns its output and exit error, for commands that
+// are meant to fail.
+func (d *daemon) natsResult(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, natsCLI(t), append([]string{"--server", d.url}, args...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("nats %v: %v\n%s", args, err, out)
-	}
-	return string(out)
+	return string(out), err
 }
 
 // natsBackground starts a CLI command and returns once a line containing ready appears in its output; the
@@ -195,10 +229,10 @@ func (d *daemon) natsBackground(t *testing.T, ready string, args ...string) func
 
 // waitForInterest returns once some client subscribes to subject: until then a request gets the
 // no-responders status at once; after, it times out. Each probe that reaches the subscriber is one extra
-// message for it.
-func (d *daemon) waitForInterest(t *testing.T, subject string) {
+// message for it. opts are the probe's credentials when the daemon requires them.
+func (d *daemon) waitForInterest(t *testing.T, subject string, opts ...nats.Option) {
 	t.Helper()
-	nc, err := nats.Connect(d.url)
+	nc, err := nats.Connect(d.url, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
