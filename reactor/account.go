@@ -30,6 +30,7 @@ type account struct {
 	limits  auth.AccountLimits
 	expires int64 // unix nanos the account's JWT expires; 0 = never
 	exports []auth.Export
+	spec    *auth.AccountSpec // what it was made from; nil for $G and the system account unless configured
 
 	conns atomic.Int64 // client connections bound to it
 }
@@ -44,6 +45,7 @@ func accountFromSpec(spec *auth.AccountSpec) *account {
 	a := newAccount(spec.Name)
 	a.limits = spec.Limits
 	a.exports = spec.Exports
+	a.spec = spec
 	if !spec.Expires.IsZero() {
 		a.expires = spec.Expires.UnixNano()
 	}

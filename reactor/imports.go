@@ -229,12 +229,22 @@ func cutSubjectToken(s []byte) (tok, rest []byte, more bool) {
 }
 
 // installImports wires spec's imports into the accounts they join. Exporters are looked up (and made, in
-// operator mode) by name.
+// operator mode) by name. An import its exporter does not permit (no such export, not open to the
+// importer, or a missing or bad activation token) is left out and logged, as nats-server does.
 func (s *Server) installImports(importer *account, spec *auth.AccountSpec) error {
 	for _, im := range spec.Imports {
 		exporter, err := s.accountNamed(im.Account)
 		if err != nil {
 			return fmt.Errorf("account %q imports from %q: %w", importer.name, im.Account, err)
+		}
+		if exporter.spec == nil {
+			err = fmt.Errorf("account %s exports nothing", exporter.name)
+		} else {
+			err = exporter.spec.Permits(importer.name, im, time.Now())
+		}
+		if err != nil {
+			s.log.Warn().Str("account", importer.name).Str("subject", im.Subject).Err(err).Msg("import not made")
+			continue
 		}
 		if im.Service {
 			si := &serviceImport{into: exporter, local: im.To, to: im.Subject, srv: s,

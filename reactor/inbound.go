@@ -101,8 +101,14 @@ func (c *client) processPing() {
 	c.queue(codec.PONG)
 	if c.connected && !c.sentConnectInfo && c.opts.Protocol >= clientProtoInfo {
 		c.sentConnectInfo = true
+		lim := c.srv.lim()
+		info := lim.info
+		if mp := c.parser.Limits.MaxPayload; mp != lim.MaxPayload {
+			// Its account or user allows less than the server: it learns its own limit, as from nats-server.
+			info = c.srv.newInfo(mp, lim.auth, c.srv.lameDuck.Load())
+		}
 		b := c.buffer()
-		b.B = c.srv.lim().info.appendConnectInfo(b.B, c.cid, c.host, c.acct.name)
+		b.B = info.appendConnectInfo(b.B, c.cid, c.host, c.acct.name)
 	}
 }
 
