@@ -22,39 +22,53 @@ const (
 // from an account, never from the server as a whole.
 //
 // An account is made once (at start from configuration, or on first use from a JWT) and never removed while
-// the server runs; its index is safe for concurrent use by every loop, and its other fields are immutable
-// after it is registered, except the atomic connection count.
+// the server runs; its index is safe for concurrent use by every loop. What its JWT says may change (a
+// pushed update), so that is behind an atomic pointer; the rest is immutable once registered.
 type account struct {
-	name    string
-	subs    *subtrie.Trie
+	name string
+	subs *subtrie.Trie
+
+	terms atomic.Pointer[accountTerms]
+	conns atomic.Int64 // client connections bound to it
+}
+
+// accountTerms are an account's limits, expiry and exports, from its spec. Immutable: an update stores a
+// new value.
+type accountTerms struct {
 	limits  auth.AccountLimits
 	expires int64 // unix nanos the account's JWT expires; 0 = never
 	exports []auth.Export
 	spec    *auth.AccountSpec // what it was made from; nil for $G and the system account unless configured
-
-	conns atomic.Int64 // client connections bound to it
 }
 
+var unlimitedTerms = &accountTerms{limits: auth.AccountLimits{MaxConnections: -1, MaxSubscriptions: -1, MaxPayload: -1}}
+
 func newAccount(name string) *account {
-	return &account{name: name, subs: subtrie.New(), limits: auth.AccountLimits{
-		MaxConnections: -1, MaxSubscriptions: -1, MaxPayload: -1,
-	}}
+	a := &account{name: name, subs: subtrie.New()}
+	a.terms.Store(unlimitedTerms)
+	return a
 }
 
 func accountFromSpec(spec *auth.AccountSpec) *account {
 	a := newAccount(spec.Name)
-	a.limits = spec.Limits
-	a.exports = spec.Exports
-	a.spec = spec
-	if !spec.Expires.IsZero() {
-		a.expires = spec.Expires.UnixNano()
-	}
+	a.setTerms(spec)
 	return a
 }
 
+// setTerms puts spec's limits, expiry and exports in force for the account.
+func (a *account) setTerms(spec *auth.AccountSpec) {
+	t := &accountTerms{limits: spec.Limits, exports: spec.Exports, spec: spec}
+	if !spec.Expires.IsZero() {
+		t.expires = spec.Expires.UnixNano()
+	}
+	a.terms.Store(t)
+}
+
+func (a *account) cur() *accountTerms { return a.terms.Load() }
+
 // responseType is how the service export that covers subject answers: once (singleton), or many times.
 func (a *account) responseType(subject string) string {
-	for _, e := range a.exports {
+	for _, e := range a.cur().exports {
 		if e.Service && (e.Subject == subject || subtrie.SubjectMatches(e.Subject, subject)) {
 			if e.ResponseType != "" {
 				return e.ResponseType
@@ -75,7 +89,7 @@ func systemAccountOf(a *auth.Authenticator) string {
 
 // admit counts a connection in, unless the account's connection limit is reached.
 func (a *account) admit() bool {
-	if n := a.conns.Add(1); a.limits.MaxConnections >= 0 && n > a.limits.MaxConnections {
+	if n, max := a.conns.Add(1), a.cur().limits.MaxConnections; max >= 0 && n > max {
 		a.conns.Add(-1)
 		return false
 	}

@@ -119,11 +119,11 @@ func (c *client) grant(g *auth.Grant) {
 		c.expires = g.Expires.UnixNano()
 	}
 	c.accountExpires = false
-	if exp := acct.expires; exp != 0 && (c.expires == 0 || exp < c.expires) {
+	if exp := acct.cur().expires; exp != 0 && (c.expires == 0 || exp < c.expires) {
 		c.expires, c.accountExpires = exp, true
 	}
 	c.maxSubs = tighter(c.maxSubs, g.MaxSubs)
-	if mp := tighter(c.parser.Limits.MaxPayload, g.MaxPayload, acct.limits.MaxPayload); mp > 0 {
+	if mp := tighter(c.parser.Limits.MaxPayload, g.MaxPayload, acct.cur().limits.MaxPayload); mp > 0 {
 		c.parser.Limits.MaxPayload = mp
 	}
 }

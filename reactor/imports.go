@@ -237,10 +237,10 @@ func (s *Server) installImports(importer *account, spec *auth.AccountSpec) error
 		if err != nil {
 			return fmt.Errorf("account %q imports from %q: %w", importer.name, im.Account, err)
 		}
-		if exporter.spec == nil {
+		if spec := exporter.cur().spec; spec == nil {
 			err = fmt.Errorf("account %s exports nothing", exporter.name)
 		} else {
-			err = exporter.spec.Permits(importer.name, im, time.Now())
+			err = spec.Permits(importer.name, im, time.Now())
 		}
 		if err != nil {
 			s.log.Warn().Str("account", importer.name).Str("subject", im.Subject).Err(err).Msg("import not made")

@@ -196,7 +196,7 @@ func (c *client) subscriptionLimitReached() bool {
 	if c.maxSubs > 0 && c.subs.len() >= c.maxSubs {
 		return true
 	}
-	max := c.acct.limits.MaxSubscriptions
+	max := c.acct.cur().limits.MaxSubscriptions
 	return max >= 0 && int64(c.acct.subs.Count()) >= max
 }
 

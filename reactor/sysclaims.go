@@ -90,7 +90,10 @@ func (s *Server) handleClaimsUpdate(req internalMsg) {
 	} else {
 		resp.Data = &claimsResult{Account: account, Code: 200, Message: "jwt updated"}
 		s.log.Info().Str("account", account).Msg("Account JWT updated")
-		if s.accounts.get(account) != nil {
+		if a := s.accounts.get(account); a != nil {
+			if spec, err := s.lim().auth.LookupAccount(account); err == nil {
+				a.setTerms(spec) // new limits and expiry for its connections; its imports stay as made
+			}
 			s.recheckClients(s.lim().auth) // revocations and expiry apply to connected users now
 		}
 	}
