@@ -1,6 +1,7 @@
 package reactor
 
 import (
+	"crypto/tls"
 	"runtime"
 	"time"
 
@@ -63,6 +64,9 @@ type Options struct {
 	Auth     *auth.Authenticator
 	Accounts []*auth.AccountSpec
 
+	// TLS, when set, secures client connections (the tls block, --tls flags).
+	TLS *TLSOptions
+
 	// EventLoops is the fixed number of gnet event loops; GOMAXPROCS when 0.
 	EventLoops int
 
@@ -70,6 +74,19 @@ type Options struct {
 	Debug  bool           // -D: connection lifecycle at debug level
 	Trace  bool           // -V: every protocol operation at trace level
 }
+
+// TLSOptions are the client port's TLS settings, as nats-server's tls block.
+type TLSOptions struct {
+	Config         *tls.Config   // certificates, CAs, client verification, versions, ciphers
+	Timeout        time.Duration // a handshake not done in this long fails; DefaultTLSTimeout when 0
+	HandshakeFirst bool          // handshake_first: TLS before INFO, for clients that start with TLS
+	Verify         bool          // verify or verify_and_map: clients must present a certificate (INFO tls_verify)
+	VerifyAndMap   bool          // verify_and_map: the certificate names the user (needs auth users)
+	AllowNonTLS    bool          // allow_non_tls: plaintext clients are admitted too (INFO tls_available)
+}
+
+// DefaultTLSTimeout is nats-server's TLS handshake timeout.
+const DefaultTLSTimeout = 2 * time.Second
 
 // withDefaults returns a copy of o with every unset field filled in.
 func (o Options) withDefaults() Options {

@@ -66,6 +66,10 @@ type Server struct {
 // New validates opts and makes a server; Start runs it.
 func New(opts Options) (*Server, error) {
 	opts = opts.withDefaults()
+	if opts.TLS != nil {
+		// Never serve plaintext to a configuration that asks for TLS.
+		return nil, errors.New("tls: TLS for client connections is not supported yet")
+	}
 	kp, err := nkeys.CreateServer()
 	if err != nil {
 		return nil, fmt.Errorf("server id: %w", err)

@@ -26,6 +26,8 @@ type configKey struct {
 
 var configKeys = map[string]configKey{
 	"listen":                 {nil, applyListen},
+	"tls":                    {nil, applyTLS},
+	"allow_non_tls":          {nil, boolKey(func(f *flags) *bool { return &f.allowNonTLS })},
 	"host":                   {[]string{"a", "addr", "net"}, stringKey(func(f *flags) *string { return &f.opts.Host })},
 	"net":                    {[]string{"a", "addr", "net"}, stringKey(func(f *flags) *string { return &f.opts.Host })},
 	"port":                   {[]string{"p", "port"}, intKey(func(f *flags) *int { return &f.opts.Port })},
@@ -69,7 +71,7 @@ var notSupportedYet = map[string]bool{
 	"no_sys_acc": true, "no_system_account": true, "mappings": true,
 	// other connection kinds and their security
 	"cluster": true, "gateway": true, "leafnodes": true, "leaf": true, "websocket": true, "mqtt": true,
-	"tls": true, "allow_non_tls": true, "ocsp": true, "ocsp_cache": true, "proxies": true,
+	"ocsp": true, "ocsp_cache": true, "proxies": true,
 	// JetStream
 	"jetstream": true, "store_dir": true, "default_js_domain": true,
 	// monitoring over TLS, logging and tracing extras

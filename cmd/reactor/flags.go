@@ -31,6 +31,8 @@ type flags struct {
 	configFile   string // -c
 	checkConfig  bool   // -t: check the configuration file and exit
 	signal       string // -sl: signal a running reactor and exit (sendsignal.go)
+	tls          tlsSettings
+	allowNonTLS  bool // allow_non_tls: plaintext clients too, on a TLS port
 }
 
 // parseFlags reads the command line and, with -c, the configuration file under it. Errors are reported on
@@ -76,6 +78,14 @@ func (f *flags) loadConfig(set map[string]bool) error {
 	if f.httpHost == "" {
 		f.httpHost = f.opts.Host // nats-server's monitoring binds where clients do unless told otherwise
 	}
+	tlsOpts, err := f.tls.options(set)
+	if err != nil {
+		return err
+	}
+	if tlsOpts != nil {
+		tlsOpts.AllowNonTLS = f.allowNonTLS
+	}
+	f.opts.TLS = tlsOpts
 	f.opts.Debug, f.opts.Trace = f.debug, f.trace
 	return nil
 }
@@ -125,6 +135,11 @@ func parseCommandLine(args []string, stderr io.Writer) (*flags, map[string]bool,
 	fs.StringVar(&f.configFile, "c", "", "Configuration file")
 	fs.StringVar(&f.configFile, "config", "", "Configuration file")
 	fs.BoolVar(&f.checkConfig, "t", false, "Test configuration and exit")
+	fs.BoolVar(&f.tls.enabled, "tls", false, "Enable TLS, do not verify clients (default: false)")
+	fs.StringVar(&f.tls.flags.cert, "tlscert", "", "Server certificate file")
+	fs.StringVar(&f.tls.flags.key, "tlskey", "", "Private key for server certificate")
+	fs.BoolVar(&f.tls.flags.verify, "tlsverify", false, "Enable TLS, verify client certificates")
+	fs.StringVar(&f.tls.flags.ca, "tlscacert", "", "Client certificate CA for verification")
 
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
