@@ -187,7 +187,7 @@ func TestConfigFileErrorsNamePosition(t *testing.T) {
 		"write_deadline: 3\n":                       `:1:17: write_deadline: want a duration string`,
 		"log_size_limit: \"10MB\"\n":                `:1:17: log_size_limit: want a size`,
 		"http: \"127.0.0.1\"\n":                     `:1:7: http: want host:port`,
-		"tls {\n  cert_file: x\n}\n":                `:1:1: "tls" is not supported yet`,
+		"websocket {\n  port: 8080\n}\n":            `:1:1: "websocket" is not supported yet`,
 		"https_port: 8443\n":                        `:1:1: "https_port" is not supported yet`,
 		"jetstream: enabled\n":                      `:1:1: "jetstream" is not supported yet`,
 		"websocket { port: 8080 }\n":                `:1:1: "websocket" is not supported yet`,
