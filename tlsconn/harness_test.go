@@ -29,9 +29,10 @@ type link struct {
 }
 
 // deliver modes: how many of n waiting wire bytes go to the peer in one Feed.
-func whole(n int) int    { return n }
-func oneByte(int) int    { return 1 }
-func randomly(n int) int { return 1 + rand.IntN(min(n, 20000)) }
+func whole(n int) int         { return n }
+func oneByte(int) int         { return 1 }
+func randomly(n int) int      { return 1 + rand.IntN(min(n, 1500)) }  // about one TCP segment's worth
+func randomlyLarge(n int) int { return 1 + rand.IntN(min(n, 65536)) } // up to one gnet read buffer
 
 func newLink(t testing.TB, serverCfg, clientCfg *Config, serverPool, clientPool *Pool, chunk func(int) int) *link {
 	return newLinkOn(make(chan struct{}, 1), t, serverCfg, clientCfg, serverPool, clientPool, chunk)
