@@ -1,0 +1,81 @@
+// Package ws is the WebSocket codec of the websocket listener: the opening handshake (RFC 6455 §4),
+// frames (RFC 6455 §5) and per-message compression (RFC 7692), for NATS clients in browsers (nats.ws) and
+// elsewhere, as nats-server v2.15.2 serves them. It does no I/O, starts no goroutines and imports nothing
+// else from this module: an event loop hands it whatever bytes arrived and writes what it appends.
+//
+// # Handshake
+//
+// An Upgrader (one per listener, shared by all loops) reads the HTTP upgrade request at the start of a
+// connection's input:
+//
+//	out, hs := upgrader.Upgrade(out, in, time.Now())
+//	switch hs.Status {
+//	case ws.NeedMore: // keep in, wait for more bytes (nothing was appended)
+//	case ws.Upgraded: // write out, drop in[:hs.N], make a Decoder with hs.DecoderOptions(limits)
+//	case ws.Refused:  // write out (maybe empty), log hs.Err, close if hs.Close else drop in[:hs.N]
+//	}
+//
+// Requests are read the way nats-server's net/http server reads them and checked in its handler's order;
+// every refusal is the response nats-server sends (status line, headers, body), except for the Date,
+// which is the caller's clock. A request head above MaxRequestBytes is refused with 431 as soon as that
+// many bytes have arrived, so a connection never buffers more than that before it upgrades.
+//
+// # Frames in
+//
+// A Decoder reads one connection's frames. Next returns one Event at a time:
+//
+//	for {
+//		ev, n, err := d.Next(in)
+//		in = in[n:]
+//		if err != nil { // *Error: send AppendClose(out, err.Code, err.Reason), then close
+//		}
+//		switch ev.Kind {
+//		case ws.None:  // all of in consumed; wait for more
+//		case ws.Data:  // ev.Payload: the next bytes of the NATS stream
+//		case ws.Ping:  // out = ws.AppendPong(out, ev.Payload)
+//		case ws.Pong:
+//		case ws.Close: // out = ws.AppendClose(out, ev.Code, string(ev.Payload)); close
+//		}
+//	}
+//
+// # Frames out
+//
+// The Append functions append server frames (never masked): AppendBinary for NATS protocol bytes,
+// AppendCompressed on connections that negotiated compression, AppendPing, AppendPong, AppendClose.
+// PutHeader frames a payload in place after a reserved MaxServerHeaderLen bytes. The client-side helpers
+// (client.go) build requests and masked frames for tests, benchmarks and fuzzing.
+//
+// # Invariants
+//
+// Streaming: uncompressed payload is delivered as it arrives, as slices of the input unmasked in place; a
+// 1 MiB frame fed in 4 KiB reads comes out in 4 KiB pieces. Between calls a Decoder keeps only a cut
+// header (at most 14 bytes), a cut control payload (at most 125, in a pooled buffer) and a few bytes of
+// state. A compressed message must be whole before it can be inflated: it is held, bounded by
+// Limits.MaxCompressed, and inflated in chunks bounded by Limits.MaxInflated.
+//
+// No retention: the Decoder never keeps the caller's buffer. An Event's Payload is valid until the next
+// call. Next mutates (unmasks) only the n bytes it reports consumed.
+//
+// Split-invariance: any split of the same input (one byte at a time, a frame cut inside its header or
+// mask key, many frames at once) yields the same messages, the same control frames and the same error at
+// the same place. Errors that depend on a frame's payload (invalid text) are reported after a Data event
+// delivering the bytes before the offending one, which a split run would have delivered anyway.
+//
+// No allocation: decoding and encoding uncompressed frames allocate nothing; compression and inflation
+// use pooled flate state. A protocol error allocates nothing except an invalid close code's message.
+//
+// Errors map to RFC 6455's close codes: 1002 for protocol violations, 1007 for invalid UTF-8 or
+// compressed data, 1009 for frames or messages above the limits. Reasons are nats-server's texts where it
+// has them.
+//
+// # Where it differs from nats-server
+//
+//   - Text messages are checked for UTF-8 as RFC 6455 requires (1007); nats-server accepts any bytes.
+//     Options.SkipUTF8 turns the check off. NATS clients send binary frames.
+//   - A request head is bounded by DefaultMaxRequestBytes (64 KiB) unless configured; net/http allows
+//     nats-server about 1 MiB.
+//   - A header line folded onto the line before (obs-fold) is refused with 400; net/http folds it.
+//   - HTTP/1.0 requests are always answered as closing; net/http honours Connection: keep-alive there.
+//   - nats-server's handler queues a close frame on a protocol error but drops the connection before it
+//     is written (observed: the client sees only EOF). An engine using this package can send it.
+package ws
