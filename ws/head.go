@@ -51,6 +51,9 @@ func trimOWS(b []byte) []byte {
 	return b
 }
 
+// is compares a header name case-insensitively.
+func is(name []byte, canonical string) bool { return bytes.EqualFold(name, []byte(canonical)) }
+
 // isTokenByte reports whether c may appear in an HTTP token (RFC 7230 tchar): a method, a header name.
 func isTokenByte(c byte) bool {
 	switch {
