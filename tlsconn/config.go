@@ -8,10 +8,11 @@ import (
 // DefaultHandshakeTimeout is nats-server's default tls { timeout }: 2 seconds.
 const DefaultHandshakeTimeout = 2 * time.Second
 
-// maxHandshakeInput bounds the ciphertext a session buffers during its handshake that crypto/tls has not
-// read yet. It is reached only by a peer that keeps sending while its handshake waits for a worker slot or
-// after it failed. crypto/tls accepts a Certificate message of up to 256 KiB (maxHandshakeCertificateMsg in
-// crypto/tls/common.go), so the bound leaves room for that plus its record headers.
+// maxHandshakeInput bounds the ciphertext a session takes during its handshake that crypto/tls has not read
+// yet. A handshake never needs more to make progress: crypto/tls accepts a ClientHello of up to 64 KiB
+// (maxHandshake) and a Certificate message of up to 256 KiB (maxHandshakeCertificateMsg), both in
+// crypto/tls/common.go, and reads the flights in order. So what lies beyond the bound is application data
+// sent after the client's Finished, which can wait outside the session until the handshake is over.
 const maxHandshakeInput = 512 << 10
 
 // Config is shared, read-only, by every session made from it.

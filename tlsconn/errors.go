@@ -17,10 +17,6 @@ var ErrHandshakeIncomplete = errors.New("tlsconn: TLS handshake not complete")
 // ErrPoolClosed fails handshakes started on, or still running on, a closed Pool.
 var ErrPoolClosed = errors.New("tlsconn: handshake pool closed")
 
-// ErrHandshakeInput fails a handshake whose peer sends more than maxHandshakeInput bytes that the
-// handshake has not read yet.
-var ErrHandshakeInput = errors.New("tlsconn: too much unread input during the TLS handshake")
-
 // wouldBlockError is zero-sized so that returning it as an error never allocates.
 type wouldBlockError struct{}
 

@@ -26,6 +26,7 @@ type link struct {
 	notified       chan struct{} // notify of both sessions; capacity 1, so notifications coalesce
 	chunk          func(n int) int
 	writeChunk     int
+	refused        int // bytes a Feed did not take (and were fed again later)
 }
 
 // deliver modes: how many of n waiting wire bytes go to the peer in one Feed.
@@ -75,9 +76,10 @@ func (l *link) step() bool {
 		from, to := dir[0], dir[1]
 		if len(from.wire) > 0 {
 			k := l.chunk(len(from.wire))
-			to.s.Feed(from.wire[:k])
-			from.wire = from.wire[:copy(from.wire, from.wire[k:])]
-			progress = true
+			n := to.s.Feed(from.wire[:k]) // what it does not take waits here, as in gnet's buffer
+			l.refused += k - n
+			from.wire = from.wire[:copy(from.wire, from.wire[n:])]
+			progress = progress || n > 0
 		}
 		if to.drain() {
 			progress = true

@@ -91,34 +91,31 @@ func (s *Session) own() bool {
 	return s.owned
 }
 
-// Feed hands the session ciphertext received from the peer. It copies p, so the caller may reuse it at
-// once (gnet's inbound buffer). It may be called in any phase: before Start (the ClientHello arrived with the
-// first read), during the handshake (the handshake goroutine is woken, or started once the first record is
-// complete), and after it (ReadPlain decrypts). After a failure or Close it drops p.
+// Feed hands the session ciphertext received from the peer and returns how much of it the session took.
+// It copies what it takes, so the caller may reuse p at once (gnet's inbound buffer). It may be called in
+// any phase: before Start (the ClientHello came with the first read), during the handshake (the handshake
+// goroutine is woken, or started once the first record is complete), and after it (ReadPlain decrypts).
+// After a failure or Close it takes and drops everything.
 //
-// During the handshake at most 512 KiB may wait unread; beyond that the handshake fails with
-// ErrHandshakeInput. After the handshake nothing bounds it: the engine bounds it by calling ReadPlain until
-// ErrWouldBlock after each Feed, or by pausing reads while it cannot.
-func (s *Session) Feed(p []byte) {
-	if len(p) == 0 {
-		return
-	}
+// Until the handshake is over it takes no more than 512 KiB not yet read by the handshake: more than any
+// handshake needs, so what it refuses is application data a TLS 1.3 client sent right after its Finished
+// (or garbage). The engine leaves the rest in gnet's buffer (Discard only what Feed took), pauses reads, and
+// feeds the rest when notified that the handshake is over. Afterwards it takes everything: the engine
+// bounds it by calling ReadPlain until ErrWouldBlock after each Feed, or pauses reads while it cannot.
+func (s *Session) Feed(p []byte) int {
 	if s.owned {
 		if s.conn != nil {
 			s.appendIn(p)
 		}
-		return
+		return len(p)
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	switch s.phase {
 	case phaseIdle, phaseHandshake:
-		if s.unreadIn()+len(p) > maxHandshakeInput {
-			failed := s.failLocked(ErrHandshakeInput)
-			s.mu.Unlock()
-			if failed {
-				s.notify()
-			}
-			return
+		p = p[:min(len(p), maxHandshakeInput-s.unreadIn())]
+		if len(p) == 0 {
+			return 0
 		}
 		s.appendIn(p)
 		if s.phase == phaseHandshake {
@@ -127,7 +124,7 @@ func (s *Session) Feed(p []byte) {
 	case phaseReady:
 		s.appendIn(p)
 	}
-	s.mu.Unlock()
+	return len(p)
 }
 
 func (s *Session) unreadIn() int {

@@ -201,16 +201,22 @@ func TestPlaintextClientFailsTheHandshakeAtOnce(t *testing.T) {
 	}
 }
 
-func TestTooMuchHandshakeInputFails(t *testing.T) {
+func TestFeedTakesAtMostTheHandshakeBound(t *testing.T) {
 	p := getPKI(t)
-	notified := 0
-	s := NewServerSession(&Config{TLS: p.serverTLS(0)}, func() { notified++ })
-	s.Feed([]byte{0x16, 3, 1, 0xff, 0xff}) // a first record longer than any Feed will complete
-	for range 128 {
-		s.Feed(make([]byte, 4096))
+	s := NewServerSession(&Config{TLS: p.serverTLS(0)}, nil)
+	taken := s.Feed([]byte{0x16, 3, 1, 0xff, 0xff}) // a first record longer than any Feed will complete
+	for range 200 {
+		taken += s.Feed(make([]byte, 4096))
 	}
-	if _, err := s.HandshakeState(); !errors.Is(err, ErrHandshakeInput) || notified != 1 {
-		t.Fatalf("handshake error %v after 512 KiB unread (notified %d times)", err, notified)
+	if taken != maxHandshakeInput {
+		t.Fatalf("took %d bytes before the handshake, want %d", taken, maxHandshakeInput)
+	}
+	if done, err := s.HandshakeState(); done || err != nil {
+		t.Fatalf("handshake state %v, %v after a refused Feed", done, err)
+	}
+	s.Close()
+	if n := s.Feed(make([]byte, 10)); n != 10 {
+		t.Fatalf("a closed session took %d of 10 bytes; it must take and drop them", n)
 	}
 }
 

@@ -60,3 +60,27 @@ func TestSessionTicketsResume(t *testing.T) {
 		})
 	}
 }
+
+// TestDataAfterTheClientFinishedWaitsForTheHandshake: a TLS 1.3 client is done once it sends its Finished
+// and may send at once; while the server's handshake is held (in VerifyConnection), Feed takes no more than
+// its bound, and what it refused is taken once the handshake is over, intact.
+func TestDataAfterTheClientFinishedWaitsForTheHandshake(t *testing.T) {
+	p := getPKI(t)
+	serverPool, clientPool := newPools(t, 2)
+	unblock := make(chan struct{})
+	serverTLS := p.serverTLS(tls.VersionTLS13)
+	serverTLS.VerifyConnection = func(tls.ConnectionState) error { <-unblock; return nil }
+	l := newLink(t, &Config{TLS: serverTLS}, &Config{TLS: p.clientTLS()}, serverPool, clientPool, randomlyLarge)
+	l.writeChunk = 64 << 10
+	up := randomBytes(2 << 20)
+	l.client.unsent = up
+	l.runUntil("the server to refuse input", func() bool { return l.refused > 0 })
+	if done, _ := l.server.s.HandshakeState(); done || l.server.s.unreadIn() != maxHandshakeInput {
+		t.Fatalf("server took %d bytes during its handshake (done %v)", l.server.s.unreadIn(), done)
+	}
+	close(unblock)
+	l.runUntil("the data", func() bool { return len(l.server.received) >= len(up) })
+	if !bytes.Equal(l.server.received, up) {
+		t.Fatal("data corrupted in transit")
+	}
+}
