@@ -80,9 +80,7 @@ func (c *client) finishAuth(g *auth.Grant, err error) {
 	if c.loop.epollFD > 0 && c.pausedUntil == 0 {
 		_ = c.setReading(true)
 	}
-	if c.conn.InboundBuffered() > 0 {
-		_ = c.conn.Wake(nil) // gnet calls OnTraffic again only for new bytes: ask for the buffered ones
-	}
+	c.resumeInput()
 }
 
 // errAccountFull refuses a connection its account has no room for.

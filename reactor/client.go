@@ -8,6 +8,7 @@ import (
 
 	"github.com/reactor-nats/reactor/auth"
 	"github.com/reactor-nats/reactor/codec"
+	"github.com/reactor-nats/reactor/tlsconn"
 )
 
 // connKind says what is on the other end of a connection. Every kind shares the same loop machinery
@@ -43,6 +44,10 @@ type client struct {
 	connected       bool // CONNECT received
 	sentConnectInfo bool // the post-CONNECT INFO of protocol 1 has gone out
 	subs            subIndex
+
+	tls      *tlsconn.Session // nil for plaintext (tls.go)
+	tlsPhase tlsPhase
+	plainIn  []byte // decrypted input not parsed yet: a partial op, or ops waiting for an auth verdict
 
 	authed         bool          // may use the protocol: no auth is required, or its CONNECT was accepted
 	authPending    bool          // its CONNECT is with the auth workers; input waits, reads are paused

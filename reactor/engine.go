@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/reactor-nats/reactor/codec"
+	"github.com/reactor-nats/reactor/tlsconn"
 )
 
 // engine receives gnet's callbacks. It is a separate type so that Server does not export gnet's methods.
@@ -54,6 +55,13 @@ func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 		nonce = newNonce()
 	}
 	info := lim.info.appendClientInfo(make([]byte, 0, 512), cid, host, nonce)
+	var phase tlsPhase
+	if t := s.opts.TLS; t != nil {
+		phase = tlsExpect
+		if t.HandshakeFirst {
+			info = nil // the INFO follows the handshake, encrypted
+		}
+	}
 	if s.numClients.Add(1) > int64(lim.connCap) {
 		s.numClients.Add(-1)
 		s.log.Warn().Str("ip", host).Int("max", lim.connCap).Msg("maximum connections exceeded")
@@ -84,6 +92,7 @@ func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 		nextPing:  now + int64(min(firstPingDelay, lim.PingInterval)),
 		lastInput: now,
 		authed:    !authRequired,
+		tlsPhase:  phase,
 		nonce:     nonce,
 		maxSubs:   lim.MaxSubscriptions,
 	}
@@ -103,6 +112,16 @@ func (e *engine) OnTraffic(gc gnet.Conn) gnet.Action {
 	if c == nil || c.closing {
 		_, _ = gc.Discard(-1) // a closing connection's input is dropped
 		return gnet.None
+	}
+	if c.tlsPhase == tlsExpect && c.srv.opts.TLS.AllowNonTLS {
+		if buf, _ := gc.Peek(1); len(buf) == 1 && !tlsconn.LooksLikeTLS(buf[0]) {
+			c.tlsPhase = tlsNone // allow_non_tls: a plaintext client goes on in plaintext
+		}
+	}
+	if c.tlsPhase != tlsNone {
+		c.loop.now = time.Now().UnixNano()
+		c.loop.current = c
+		return c.endTraffic(c.onTLSTraffic(gc))
 	}
 	if c.authPending {
 		// Input waits in gnet's buffer until the credentials are checked. Reads are paused meanwhile, so
@@ -126,6 +145,12 @@ func (e *engine) OnTraffic(gc gnet.Conn) gnet.Action {
 	if used > 0 && !c.gone() {
 		_, _ = gc.Discard(used)
 	}
+	return c.endTraffic(action)
+}
+
+// endTraffic ends an OnTraffic callback: batches posted, output written, and the publisher stalled if it fed
+// a subscriber that is falling behind.
+func (c *client) endTraffic(action gnet.Action) gnet.Action {
 	c.loop.endCallback()
 	c.loop.current = nil
 	if c.gone() {
@@ -144,6 +169,9 @@ func (e *engine) OnClose(gc gnet.Conn, err error) gnet.Action {
 		return gnet.None
 	}
 	c.conn = nil // gnet releases the Conn after this returns; a stale Conn would write to a reused fd
+	if c.tls != nil {
+		c.tls.Close() // stops a handshake in progress, gives back the session's buffers
+	}
 	if e.srv.stopped.Load() {
 		c.setReason(reasonServerShutdown)
 	}

@@ -27,6 +27,9 @@ type serverInfo struct {
 	Port         int    `json:"port"`
 	Headers      bool   `json:"headers"`
 	AuthRequired bool   `json:"auth_required,omitempty"`
+	TLSRequired  bool   `json:"tls_required,omitempty"`
+	TLSVerify    bool   `json:"tls_verify,omitempty"`
+	TLSAvailable bool   `json:"tls_available,omitempty"`
 	MaxPayload   int    `json:"max_payload"`
 	LameDuckMode bool   `json:"ldm,omitempty"`
 }
@@ -42,6 +45,9 @@ func (s *Server) newInfo(maxPayload int, auth *auth.Authenticator, ldm bool) *in
 		Port:         s.port,
 		Headers:      !s.opts.NoHeaderSupport,
 		AuthRequired: auth != nil && auth.Required(),
+		TLSRequired:  s.opts.TLS != nil && !s.opts.TLS.AllowNonTLS,
+		TLSVerify:    s.opts.TLS != nil && s.opts.TLS.Verify,
+		TLSAvailable: s.opts.TLS != nil && s.opts.TLS.AllowNonTLS,
 		MaxPayload:   maxPayload,
 		LameDuckMode: ldm,
 	})

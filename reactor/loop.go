@@ -23,6 +23,8 @@ type loop struct {
 	clients  []*client                  // every connection of this loop; client.loopSlot is its index
 	dirty    []*client                  // connections with queued output, flushed at the end of the current callback
 	iov      [][]byte                   // scratch for writev (client.writeChunks)
+	tlsIn    []byte                     // scratch for decrypted input (tls.go)
+	tlsOut   []byte                     // scratch for encrypted output (tls.go)
 	outbox   []*batch                   // by destination loop index; nil when nothing is pending for that loop
 	touched  []int                      // destination indexes with a non-nil outbox
 	msgSeq   uint64                     // numbers messages published on this loop, for batch.add's dedupe

@@ -82,7 +82,9 @@ func (c *client) writeOut(force bool) (held bool) {
 	full := c.outFull
 	c.outFull = nil
 	if !c.closing {
-		if len(full) == 0 {
+		if c.tls != nil {
+			c.writeTLS(full, out)
+		} else if len(full) == 0 {
 			c.queuedBytes += int64(len(out.B))
 			_, _ = c.conn.Write(out.B)
 		} else {

@@ -49,6 +49,9 @@ func (l *loop) sweep(now int64) {
 		if c.closing || c.kind != kindClient {
 			continue
 		}
+		if c.tlsPhase == tlsExpect || c.tlsPhase == tlsHandshake {
+			continue // the TLS handshake's own timeout bounds this phase
+		}
 		if c.checkAuthTimers(now, lim) {
 			continue
 		}

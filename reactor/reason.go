@@ -24,6 +24,7 @@ const (
 	reasonAuthExpired       closedReason = "Authentication Expired"
 	reasonAccountConns      closedReason = "Maximum Account Connections Exceeded"
 	reasonServerShutdown    closedReason = "Server Shutdown"
+	reasonTLSHandshake      closedReason = "TLS Handshake Failure"
 )
 
 // reasonFor maps the protocol error a connection is closed over to the reason nats-server records. Errors

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/reactor-nats/reactor/auth"
+	"github.com/reactor-nats/reactor/tlsconn"
 )
 
 // Server is one reactor server. It owns everything the server uses, so one process can run many (tests do).
@@ -26,11 +27,13 @@ type Server struct {
 	id   string // nkeys server public key, as nats-server's server_id
 
 	accounts    accountRegistry
-	authWorkers authPool      // checks credentials off the loops (authpool.go)
-	responses   responseTable // service imports' reply forwarders (imports.go)
-	sysName     string        // the system account's name: $SYS unless the configuration names another
-	services    services      // runs internal service handlers off the loops (internal.go)
-	apiSeq      atomic.Uint64 // numbers system API responses
+	authWorkers authPool        // checks credentials off the loops (authpool.go)
+	responses   responseTable   // service imports' reply forwarders (imports.go)
+	sysName     string          // the system account's name: $SYS unless the configuration names another
+	services    services        // runs internal service handlers off the loops (internal.go)
+	apiSeq      atomic.Uint64   // numbers system API responses
+	tlsCfg      *tlsconn.Config // nil without TLS (tls.go)
+	tlsPool     *tlsconn.Pool   // handshakes, off the loops; from Start
 	global      *account
 
 	limits atomic.Pointer[limits] // the settings in force (limits.go)
@@ -66,10 +69,6 @@ type Server struct {
 // New validates opts and makes a server; Start runs it.
 func New(opts Options) (*Server, error) {
 	opts = opts.withDefaults()
-	if opts.TLS != nil {
-		// Never serve plaintext to a configuration that asks for TLS.
-		return nil, errors.New("tls: TLS for client connections is not supported yet")
-	}
 	kp, err := nkeys.CreateServer()
 	if err != nil {
 		return nil, fmt.Errorf("server id: %w", err)
@@ -98,6 +97,12 @@ func New(opts Options) (*Server, error) {
 	s.warnConnCap(lim, opts.MaxConnections)
 	s.limits.Store(lim)
 	s.responses.init()
+	if t := opts.TLS; t != nil {
+		if t.Config == nil || len(t.Config.Certificates) == 0 && t.Config.GetCertificate == nil {
+			return nil, errors.New("tls: a server certificate is required")
+		}
+		s.tlsCfg = &tlsconn.Config{TLS: t.Config, HandshakeTimeout: t.Timeout}
+	}
 	if err := s.makeAccounts(opts.Accounts); err != nil {
 		return nil, err
 	}
@@ -143,6 +148,9 @@ func (s *Server) Start() error {
 	addr := "tcp://" + net.JoinHostPort(s.opts.Host, strconv.Itoa(s.opts.Port))
 	s.authWorkers.start(max(2, runtime.GOMAXPROCS(0)))
 	s.services.start(1)
+	if s.tlsCfg != nil {
+		s.tlsPool = tlsconn.NewPool(0)
+	}
 	go func() {
 		err := gnet.Run(&engine{srv: s}, addr,
 			gnet.WithNumEventLoop(s.opts.EventLoops),
@@ -157,6 +165,9 @@ func (s *Server) Start() error {
 		s.runErr = err
 		s.authWorkers.stop()
 		s.services.stop()
+		if s.tlsPool != nil {
+			s.tlsPool.Close()
+		}
 		close(s.done)
 	}()
 	select {

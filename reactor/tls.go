@@ -1,0 +1,220 @@
+package reactor
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+	"github.com/valyala/bytebufferpool"
+
+	"github.com/reactor-nats/reactor/tlsconn"
+)
+
+// TLS on the client port, as nats-server does it:
+//
+//   - By default the INFO goes out in plaintext with tls_required, and the client's next bytes must start a
+//     TLS handshake; a plaintext client is closed without a word (with allow_non_tls it may go on in
+//     plaintext). With handshake_first the handshake comes first and the INFO follows, encrypted.
+//   - The handshake runs on tlsconn's pool, off the loops. Until it ends the loop only feeds the session
+//     the bytes that arrive and writes what it has for the peer, when the session notifies it.
+//   - After it, the loop owns the session: arriving ciphertext is decrypted into c.plainIn, which the usual
+//     parser reads (a partial op stays there); output is encrypted as it is written (writeTLS).
+
+type tlsPhase uint8
+
+const (
+	tlsNone      tlsPhase = iota // plaintext
+	tlsExpect                    // the plaintext INFO is out; the client's first byte decides
+	tlsHandshake                 // the session is handshaking
+	tlsReady                     // encrypted traffic
+)
+
+// plainChunk is how much plaintext one ReadPlain may return into the loop's scratch buffer.
+const plainChunk = 64 << 10
+
+// startTLS begins c's handshake. It runs on c's loop.
+func (c *client) startTLS() {
+	c.tls = tlsconn.NewServerSession(c.srv.tlsCfg, c.notifyTLS)
+	c.tlsPhase = tlsHandshake
+	c.tls.Start(c.srv.tlsPool)
+}
+
+// notifyTLS is the session's call for the loop's attention, from a handshake goroutine or timer.
+func (c *client) notifyTLS() {
+	_ = c.loop.el.Execute(context.Background(), gnet.RunnableFunc(func(context.Context) error {
+		c.tlsProgress()
+		return nil
+	}))
+}
+
+// tlsProgress writes what the handshake has for the peer and acts on its outcome. It runs on c's loop.
+func (c *client) tlsProgress() {
+	if c.closing || c.gone() || c.tls == nil || c.tlsPhase != tlsHandshake {
+		return
+	}
+	defer c.loop.endCallback()
+	c.flushTLS()
+	done, err := c.tls.HandshakeState()
+	switch {
+	case err != nil:
+		c.srv.log.Debug().Uint64("cid", c.cid).Str("ip", c.host).Err(err).Msg("TLS handshake error")
+		c.setReason(reasonTLSHandshake)
+		c.closeWithErr(nil)
+	case done:
+		c.tlsPhase = tlsReady
+		if c.srv.opts.TLS.HandshakeFirst {
+			b := c.buffer()
+			b.B = c.srv.lim().info.appendClientInfo(b.B, c.cid, c.host, c.nonce)
+		}
+		if c.loop.epollFD > 0 && c.pausedUntil == 0 && !c.authPending {
+			_ = c.setReading(true) // paused if the handshake could not take everything that arrived
+		}
+		// The client may have sent its first ops right behind its Finished, into the session already.
+		c.lastInput = time.Now().UnixNano()
+		c.loop.now = c.lastInput
+		if c.readPlain() == gnet.Close && !c.gone() {
+			_ = c.conn.Close()
+			return
+		}
+		if !c.gone() && c.conn.InboundBuffered() > 0 {
+			_ = c.conn.Wake(nil) // and more may wait in gnet's buffer, left there while handshaking
+		}
+	}
+}
+
+// flushTLS writes the ciphertext the session has for the peer.
+func (c *client) flushTLS() {
+	out := c.tls.TakeOutput(c.loop.tlsOut[:0])
+	if len(out) > 0 {
+		c.queuedBytes += int64(len(out))
+		_, _ = c.conn.Write(out) // gnet copies what the socket does not take
+	}
+	c.loop.keepTLSScratch(out)
+}
+
+// onTLSTraffic is OnTraffic for a connection on the TLS port: the first byte's check, the handshake, and
+// decryption. It returns what OnTraffic should.
+func (c *client) onTLSTraffic(gc gnet.Conn) gnet.Action {
+	buf, _ := gc.Peek(-1)
+	if len(buf) == 0 {
+		return gnet.None
+	}
+	if c.tlsPhase == tlsExpect {
+		if !tlsconn.LooksLikeTLS(buf[0]) { // (with allow_non_tls OnTraffic has already let it through)
+			c.srv.log.Debug().Uint64("cid", c.cid).Str("ip", c.host).Msg("plaintext client on a TLS port")
+			c.setReason(reasonTLSHandshake)
+			_, _ = gc.Discard(-1)
+			return gnet.Close // nats-server closes without an -ERR
+		}
+		c.startTLS()
+	}
+	took := c.tls.Feed(buf)
+	_, _ = gc.Discard(took)
+	if c.tlsPhase == tlsHandshake {
+		if took < len(buf) && c.loop.epollFD > 0 && c.pausedUntil == 0 {
+			_ = c.setReading(false) // the rest waits in gnet's buffer for the handshake's end
+		}
+		return gnet.None
+	}
+	c.lastInput = c.loop.now
+	return c.readPlain()
+}
+
+// readPlain decrypts what has been fed and parses it. It runs on c's loop, in a callback.
+func (c *client) readPlain() gnet.Action {
+	var closed error
+	for {
+		scratch := c.loop.plainScratch()
+		n, err := c.tls.ReadPlain(scratch)
+		c.plainIn = append(c.plainIn, scratch[:n]...)
+		if errors.Is(err, tlsconn.ErrWouldBlock) {
+			break
+		}
+		if err != nil {
+			closed = err
+			break
+		}
+	}
+	c.flushTLS() // answers crypto/tls wrote from inside Read (a TLS 1.3 KeyUpdate)
+	action := c.parsePlain()
+	if closed != nil && action == gnet.None {
+		if !errors.Is(closed, io.EOF) {
+			c.srv.log.Debug().Uint64("cid", c.cid).Err(closed).Msg("TLS read error")
+		}
+		return gnet.Close
+	}
+	return action
+}
+
+// parsePlain applies the complete ops in c.plainIn and keeps the rest for the next read.
+func (c *client) parsePlain() gnet.Action {
+	if len(c.plainIn) == 0 || c.authPending {
+		if c.authPending && len(c.plainIn) > c.parser.Limits.MaxControlLine+c.parser.Limits.MaxPayload {
+			c.setReason(reasonAuthViolation)
+			c.closeWithErr(nil)
+		}
+		return gnet.None
+	}
+	used, action := c.readOps(c.plainIn)
+	rest := copy(c.plainIn, c.plainIn[used:])
+	c.plainIn = c.plainIn[:rest]
+	if rest == 0 && cap(c.plainIn) > plainChunk {
+		c.plainIn = nil // an idle connection keeps no large buffer
+	}
+	return action
+}
+
+// writeTLS encrypts the chunks of output (full, then last) into the loop's scratch buffer and writes the
+// records at once.
+func (c *client) writeTLS(full []*bytebufferpool.ByteBuffer, last *bytebufferpool.ByteBuffer) {
+	if c.tlsPhase != tlsReady {
+		return // nothing can be said before the handshake is over (a timeout's -ERR is dropped)
+	}
+	out := c.loop.tlsOut[:0]
+	var err error
+	for i := 0; i <= len(full) && err == nil; i++ {
+		b := last
+		if i < len(full) {
+			b = full[i]
+		}
+		out, err = c.tls.WritePlain(out, b.B)
+	}
+	if len(out) > 0 {
+		c.queuedBytes += int64(len(out))
+		_, _ = c.conn.Write(out)
+	}
+	c.loop.keepTLSScratch(out)
+}
+
+// plainScratch is the loop's buffer for one ReadPlain.
+func (l *loop) plainScratch() []byte {
+	if l.tlsIn == nil {
+		l.tlsIn = make([]byte, plainChunk)
+	}
+	return l.tlsIn
+}
+
+// keepTLSScratch keeps the buffer ciphertext was built in for the next write, unless it grew very large.
+func (l *loop) keepTLSScratch(out []byte) {
+	if cap(out) <= 4<<20 {
+		l.tlsOut = out[:0]
+	} else {
+		l.tlsOut = nil
+	}
+}
+
+// resumeInput processes input that waited for an auth verdict: for TLS it is already decrypted in
+// c.plainIn, otherwise gnet holds it and is asked to call OnTraffic again.
+func (c *client) resumeInput() {
+	if c.tls != nil {
+		if action := c.parsePlain(); action == gnet.Close && !c.gone() {
+			_ = c.conn.Close()
+		}
+		return
+	}
+	if c.conn.InboundBuffered() > 0 {
+		_ = c.conn.Wake(nil)
+	}
+}
