@@ -159,17 +159,17 @@ func (d *Decoder) Next(in []byte) (ev Event, n int, err error) {
 		case stClosed:
 			return Event{}, len(in), nil
 		case stInflate:
-			ev, emit, err = d.inflate()
+			emit, err = d.inflate(&ev)
 		case stHeader:
 			if n == len(in) {
 				return Event{}, n, nil
 			}
-			m, ev, emit, err = d.header(in[n:])
+			m, emit, err = d.header(in[n:], &ev)
 		case stData:
 			if n == len(in) {
 				return Event{}, n, nil
 			}
-			m, ev, emit, err = d.data(in[n:])
+			m, emit, err = d.data(in[n:], &ev)
 		case stCompressed:
 			if n == len(in) {
 				return Event{}, n, nil
@@ -179,7 +179,7 @@ func (d *Decoder) Next(in []byte) (ev Event, n int, err error) {
 			if n == len(in) {
 				return Event{}, n, nil
 			}
-			m, ev, emit, err = d.controlPayload(in[n:])
+			m, emit, err = d.controlPayload(in[n:], &ev)
 		}
 		n += m
 		if err != nil {
@@ -207,18 +207,18 @@ func (d *Decoder) tidy() {
 // header reads (the rest of) a frame header from p. The first two bytes are checked as soon as both are
 // in, whether or not the rest of the header is, so a bad frame fails at the same point however the
 // input is cut.
-func (d *Decoder) header(p []byte) (n int, ev Event, emit bool, err error) {
+func (d *Decoder) header(p []byte, ev *Event) (n int, emit bool, err error) {
 	if d.hdrN == 0 && len(p) >= 2 {
 		if err := d.checkStart(p[0], p[1]); err != nil {
-			return 0, ev, false, err
+			return 0, false, err
 		}
 		if hl := headerLen(p[1]); len(p) >= hl {
-			h, err := parseHeader(p[:hl])
-			if err != nil {
-				return 0, ev, false, err
+			var h frameHeader
+			if err := parseHeader(p[:hl], &h); err != nil {
+				return 0, false, err
 			}
-			ev, emit, err = d.begin(h)
-			return hl, ev, emit, err
+			emit, err = d.begin(&h, ev)
+			return hl, emit, err
 		}
 	}
 	// The header is cut: gather it in d.hdr.
@@ -231,25 +231,26 @@ func (d *Decoder) header(p []byte) (n int, ev Event, emit bool, err error) {
 		n += c
 		d.hdrN += uint8(c)
 		if int(d.hdrN) < need {
-			return n, ev, false, nil
+			return n, false, nil
 		}
 		if need == 2 {
 			if err := d.checkStart(d.hdr[0], d.hdr[1]); err != nil {
-				return n, ev, false, err
+				return n, false, err
 			}
 			if headerLen(d.hdr[1]) > 2 {
 				continue
 			}
 		}
-		h, err := parseHeader(d.hdr[:d.hdrN])
+		var h frameHeader
+		err := parseHeader(d.hdr[:d.hdrN], &h)
 		d.hdrN = 0
 		if err != nil {
-			return n, ev, false, err
+			return n, false, err
 		}
-		ev, emit, err = d.begin(h)
-		return n, ev, emit, err
+		emit, err = d.begin(&h, ev)
+		return n, emit, err
 	}
-	return n, ev, false, nil
+	return n, false, nil
 }
 
 // checkStart validates a header's first two bytes, in nats-server's order (wsReadLoop).
@@ -293,28 +294,28 @@ func (d *Decoder) checkStart(b0, b1 byte) error {
 
 // begin starts reading the payload of the frame whose header is h. A frame with an empty payload may
 // produce its event at once.
-func (d *Decoder) begin(h frameHeader) (ev Event, emit bool, err error) {
+func (d *Decoder) begin(h *frameHeader, ev *Event) (emit bool, err error) {
 	d.op, d.fin, d.masked, d.key, d.rem = h.op, h.fin, h.masked, h.key, h.length
 	if h.op.IsControl() {
 		d.state = stControl
 		if h.length == 0 {
-			return d.control(nil)
+			return d.control(nil, ev)
 		}
-		return ev, false, nil
+		return false, nil
 	}
 	if h.op != OpContinuation {
 		d.inMsg, d.text, d.compressed, d.msgLen, d.utf = true, h.op == OpText, h.rsv1, 0, utf8State{}
 	}
 	l := &d.opts.Limits
 	if l.MaxFrame > 0 && h.length > l.MaxFrame {
-		return ev, false, ErrTooBig
+		return false, ErrTooBig
 	}
 	limit := l.MaxMessage
 	if d.compressed {
 		limit = l.maxCompressed()
 	}
 	if limit > 0 && (h.length > limit || d.msgLen > limit-h.length) {
-		return ev, false, ErrTooBig
+		return false, ErrTooBig
 	}
 	d.msgLen += h.length
 	if d.compressed {
@@ -325,22 +326,22 @@ func (d *Decoder) begin(h frameHeader) (ev Event, emit bool, err error) {
 		if h.length == 0 {
 			d.endCompressedFrame()
 		}
-		return ev, false, nil
+		return false, nil
 	}
 	d.state = stData
 	if h.length == 0 {
 		d.state = stHeader
 		if h.fin {
 			d.inMsg = false
-			return d.deliver(nil, true)
+			return d.deliver(nil, true, ev)
 		}
 	}
-	return ev, false, nil
+	return false, nil
 }
 
 // data streams an uncompressed data frame's payload: whatever of it p holds is unmasked in place and
 // delivered.
-func (d *Decoder) data(p []byte) (n int, ev Event, emit bool, err error) {
+func (d *Decoder) data(p []byte, ev *Event) (n int, emit bool, err error) {
 	n = len(p)
 	if uint64(n) > d.rem {
 		n = int(d.rem)
@@ -358,14 +359,14 @@ func (d *Decoder) data(p []byte) (n int, ev Event, emit bool, err error) {
 			final = true
 		}
 	}
-	ev, emit, err = d.deliver(piece, final)
-	return n, ev, emit, err
+	emit, err = d.deliver(piece, final, ev)
+	return n, emit, err
 }
 
 // deliver makes a Data event of piece, checking text as it goes. Invalid text delivers the part before
 // the first bad byte and leaves ErrInvalidText for the next call (or returns it when that part is
 // empty).
-func (d *Decoder) deliver(piece []byte, final bool) (ev Event, emit bool, err error) {
+func (d *Decoder) deliver(piece []byte, final bool, ev *Event) (emit bool, err error) {
 	if d.text && !d.opts.SkipUTF8 {
 		bad := d.utf.scan(piece)
 		if bad < 0 && final && !d.utf.complete() {
@@ -374,15 +375,17 @@ func (d *Decoder) deliver(piece []byte, final bool) (ev Event, emit bool, err er
 		if bad >= 0 {
 			d.err = ErrInvalidText
 			if bad == 0 {
-				return ev, false, ErrInvalidText
+				return false, ErrInvalidText
 			}
-			return Event{Kind: Data, Payload: piece[:bad], Text: true}, true, nil
+			*ev = Event{Kind: Data, Payload: piece[:bad], Text: true}
+			return true, nil
 		}
 	}
 	if len(piece) == 0 && !final {
-		return ev, false, nil
+		return false, nil
 	}
-	return Event{Kind: Data, Payload: piece, Final: final, Text: d.text}, true, nil
+	*ev = Event{Kind: Data, Payload: piece, Final: final, Text: d.text}
+	return true, nil
 }
 
 // compressedData copies what p holds of a compressed frame's payload into the message buffer, unmasking
@@ -416,7 +419,7 @@ func (d *Decoder) endCompressedFrame() {
 }
 
 // inflate returns the next chunk of the inflated message.
-func (d *Decoder) inflate() (ev Event, emit bool, err error) {
+func (d *Decoder) inflate(ev *Event) (emit bool, err error) {
 	limit := d.opts.Limits.maxInflated()
 	p, done, err := d.inf.next(limit)
 	if d.inf.total > limit {
@@ -427,33 +430,33 @@ func (d *Decoder) inflate() (ev Event, emit bool, err error) {
 		if done {
 			d.state = stHeader // the inflater goes back at the next call, once ev has been used
 		}
-		return d.deliver(p, done)
+		return d.deliver(p, done, ev)
 	}
 	// Deliver what came before the failure, then fail: the same rule as for invalid text.
-	ev, emit, derr := d.deliver(p, false)
+	emit, derr := d.deliver(p, false, ev)
 	if derr != nil {
-		return ev, false, derr // invalid text came first
+		return false, derr // invalid text came first
 	}
 	if !emit {
-		return ev, false, err
+		return false, err
 	}
 	if d.err == nil {
 		d.err = err
 	}
-	return ev, true, nil
+	return true, nil
 }
 
 // controlPayload reads a control frame's payload. One that p holds whole is unmasked in place and
 // reported without a copy; one cut short is gathered in a pooled buffer.
-func (d *Decoder) controlPayload(p []byte) (n int, ev Event, emit bool, err error) {
+func (d *Decoder) controlPayload(p []byte, ev *Event) (n int, emit bool, err error) {
 	if d.ctl == nil && uint64(len(p)) >= d.rem {
 		n = int(d.rem)
 		payload := p[:n]
 		if d.masked {
 			mask(d.key, payload)
 		}
-		ev, emit, err = d.control(payload)
-		return n, ev, emit, err
+		emit, err = d.control(payload, ev)
+		return n, emit, err
 	}
 	if d.ctl == nil {
 		d.ctl = ctlBufs.Get().(*ctlBuf)
@@ -473,37 +476,41 @@ func (d *Decoder) controlPayload(p []byte) (n int, ev Event, emit bool, err erro
 	c.n += n
 	d.rem -= uint64(n)
 	if d.rem > 0 {
-		return n, ev, false, nil
+		return n, false, nil
 	}
-	ev, emit, err = d.control(c.b[:c.n])
-	return n, ev, emit, err
+	emit, err = d.control(c.b[:c.n], ev)
+	return n, emit, err
 }
 
 // control reports a complete control frame. A close frame's code and reason are checked as nats-server
 // checks them (wsHandleControlFrame).
-func (d *Decoder) control(payload []byte) (ev Event, emit bool, err error) {
+func (d *Decoder) control(payload []byte, ev *Event) (emit bool, err error) {
 	d.state = stHeader
 	switch d.op {
 	case OpPing:
-		return Event{Kind: Ping, Payload: payload}, true, nil
+		*ev = Event{Kind: Ping, Payload: payload}
+		return true, nil
 	case OpPong:
-		return Event{Kind: Pong, Payload: payload}, true, nil
+		*ev = Event{Kind: Pong, Payload: payload}
+		return true, nil
 	}
-	ev = Event{Kind: Close, Code: CloseNoStatus}
+	code := CloseNoStatus
+	var reason []byte
 	switch len(payload) {
 	case 0:
 	case 1:
-		return Event{}, false, ErrCloseOneByte
+		return false, ErrCloseOneByte
 	default:
-		ev.Code = binary.BigEndian.Uint16(payload)
-		if !validCloseCode(ev.Code) {
-			return Event{}, false, errCloseCode(ev.Code)
+		code = binary.BigEndian.Uint16(payload)
+		if !validCloseCode(code) {
+			return false, errCloseCode(code)
 		}
-		ev.Payload = payload[2:]
-		if !utf8.Valid(ev.Payload) {
-			return Event{}, false, ErrInvalidCloseReason
+		reason = payload[2:]
+		if !utf8.Valid(reason) {
+			return false, ErrInvalidCloseReason
 		}
 	}
 	d.state = stClosed
-	return ev, true, nil
+	*ev = Event{Kind: Close, Code: code, Payload: reason}
+	return true, nil
 }

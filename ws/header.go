@@ -30,7 +30,7 @@ func headerLen(b1 byte) int {
 
 // parseHeader decodes a complete header, len(b) == headerLen(b[1]). The only thing it can find wrong that
 // the first two bytes did not already show is a 64-bit length with its top bit set.
-func parseHeader(b []byte) (h frameHeader, err error) {
+func parseHeader(b []byte, h *frameHeader) error {
 	h.fin = b[0]&bitFin != 0
 	h.rsv1 = b[0]&bitRSV1 != 0
 	h.op = Opcode(b[0] & 0x0F)
@@ -43,14 +43,15 @@ func parseHeader(b []byte) (h frameHeader, err error) {
 	case 127:
 		h.length = binary.BigEndian.Uint64(b[2:])
 		if h.length>>63 != 0 {
-			return h, ErrInvalidLength
+			return ErrInvalidLength
 		}
 		i = 10
 	default:
 		h.length = uint64(n)
 	}
+	h.key = 0
 	if h.masked {
 		h.key = binary.LittleEndian.Uint32(b[i:])
 	}
-	return h, nil
+	return nil
 }

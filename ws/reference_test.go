@@ -143,7 +143,8 @@ func (w *wsClient) read() {
 func (w *wsClient) frames() []frameHeader {
 	var out []frameHeader
 	for p := w.raw; len(p) >= 2 && len(p) >= headerLen(p[1]); {
-		h, err := parseHeader(p[:headerLen(p[1])])
+		var h frameHeader
+		err := parseHeader(p[:headerLen(p[1])], &h)
 		if err != nil || uint64(len(p)-headerLen(p[1])) < h.length {
 			break
 		}

@@ -159,7 +159,8 @@ func TestAppendCompressedIsDeflate(t *testing.T) {
 		var body []byte
 		first := true
 		for len(frames) > 0 {
-			h, err := parseHeader(frames[:headerLen(frames[1])])
+			var h frameHeader
+			err := parseHeader(frames[:headerLen(frames[1])], &h)
 			if err != nil {
 				t.Fatal(err)
 			}
