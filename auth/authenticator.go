@@ -128,6 +128,9 @@ func (a *Authenticator) authenticateConfig(req *Request) (*Grant, error) {
 	if !a.required {
 		return a.grant(GlobalAccount, "", nil), nil // credentials, if any, are ignored
 	}
+	if req.CertIdentities != nil {
+		return a.authenticateCertificate(req)
+	}
 	presentsNothing := req.User == "" && req.Pass == "" && req.Token == ""
 	var nkeyUser *NkeyUser
 	if len(a.nkeyUsers) > 0 {
@@ -180,6 +183,21 @@ func (a *Authenticator) authenticateConfig(req *Request) (*Grant, error) {
 		return a.grant(GlobalAccount, "", nil), nil
 	}
 	return nil, refuse("no credentials")
+}
+
+// authenticateCertificate is tls { verify_and_map }: the client is the user its certificate names.
+func (a *Authenticator) authenticateCertificate(req *Request) (*Grant, error) {
+	for _, id := range req.CertIdentities {
+		user := a.users[id]
+		if user == nil {
+			continue
+		}
+		if !connTypeAllowed(user.AllowedConnectionTypes, req.ConnType) {
+			return nil, refuse("user %q: connection type %q not allowed", id, req.ConnType)
+		}
+		return a.grant(user.Account, user.Username, user.Permissions), nil
+	}
+	return nil, refuse("no user is named by the client certificate %q", req.CertIdentities)
 }
 
 func (a *Authenticator) grant(account, user string, perms *Permissions) *Grant {

@@ -14,6 +14,11 @@ type Request struct {
 	RemoteIP                          net.IP    // checked against a user JWT's src networks
 	ConnType                          string    // jwt.ConnectionTypeStandard ("" means that), ...Websocket, ...
 	Now                               time.Time // the time expiry and time ranges are judged at; zero: time.Now()
+	// CertIdentities are the names of the client's verified TLS certificate, when the server maps
+	// certificates to users (tls { verify_and_map }): its subject in RFC 2253 form, then its e-mail
+	// addresses, DNS names and URIs. The first that names a configured user is the client's identity, and
+	// no password is asked for; nil when certificates are not mapped.
+	CertIdentities []string
 }
 
 // Grant is the outcome of an accepted CONNECT: who the client is and what it may do.

@@ -50,6 +50,9 @@ func (c *client) startAuth(a *auth.Authenticator, o *connectOptions) {
 		RemoteIP: c.ip(),
 		Now:      time.Now(),
 	}
+	if t := c.srv.opts.TLS; t != nil && t.VerifyAndMap && c.tls != nil {
+		c.authReq.CertIdentities = certIdentities(c.tls.ConnectionState().PeerCertificates)
+	}
 	c.srv.authWorkers.submit(&authJob{c: c, a: a, req: *c.authReq})
 }
 

@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"io"
 	"time"
@@ -217,4 +218,20 @@ func (c *client) resumeInput() {
 	if c.conn.InboundBuffered() > 0 {
 		_ = c.conn.Wake(nil)
 	}
+}
+
+// certIdentities are the names verify_and_map tries for a client certificate, in nats-server's order: the
+// subject in RFC 2253 form, then e-mail addresses, DNS names and URIs.
+func certIdentities(chain []*x509.Certificate) []string {
+	if len(chain) == 0 {
+		return []string{}
+	}
+	cert := chain[0]
+	ids := []string{cert.Subject.String()}
+	ids = append(ids, cert.EmailAddresses...)
+	ids = append(ids, cert.DNSNames...)
+	for _, u := range cert.URIs {
+		ids = append(ids, u.String())
+	}
+	return ids
 }

@@ -221,3 +221,37 @@ func TestTLSAllowNonTLSServesBoth(t *testing.T) {
 		t.Fatalf("TLS to plaintext: %v", err)
 	}
 }
+
+func TestTLSVerifyAndMapNamesTheUser(t *testing.T) {
+	ca := newTestCA(t)
+	opts := ca.serverTLS(t)
+	opts.Config.ClientCAs = ca.pool
+	opts.Config.ClientAuth = tls.RequireAndVerifyClientCert
+	opts.Verify, opts.VerifyAndMap = true, true
+	s := authServer(t, `authorization { users: [
+		{user: "CN=alice", permissions: {publish: "alice.>", subscribe: "alice.>"}}
+		{user: "bob@example.com"}
+	] }`, Options{TLS: opts})
+
+	alice := ca.issue(t, "alice", x509.ExtKeyUsageClientAuth, time.Now().Add(time.Hour))
+	nc, err := tlsConnect(t, s, &tls.Config{RootCAs: ca.pool, Certificates: []tls.Certificate{alice}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, _ := nc.SubscribeSync("alice.in")
+	nc.Publish("alice.in", []byte("mine"))
+	if _, err := sub.NextMsg(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Conns(false); len(got) != 1 || got[0].User != "CN=alice" {
+		t.Fatalf("connection's user: %+v", got)
+	}
+	// A certificate that names no configured user is refused, whatever the CONNECT says.
+	carol := ca.issue(t, "carol", x509.ExtKeyUsageClientAuth, time.Now().Add(time.Hour))
+	if c, err := tlsConnect(t, s, &tls.Config{RootCAs: ca.pool, Certificates: []tls.Certificate{carol}},
+		nats.UserInfo("CN=alice", "")); err == nil {
+		if err := c.Flush(); err == nil {
+			t.Fatal("a certificate naming nobody was admitted")
+		}
+	}
+}
