@@ -71,6 +71,19 @@
 // connection's life (bytes.Buffer never shrinks, and crypto/tls neither resets nor exposes them). rawInput
 // must hold a whole record to decrypt it in place, so one 16 KiB record from the peer costs that connection
 // about 17 KiB for good. The only remedies are outside the API (unsafe access to unexported fields, or a
-// fork), which this package refuses: keeping to crypto/tls as it is is the point. See memory_test.go for the
-// measured cost of an idle session.
+// fork), which this package refuses: keeping to crypto/tls as it is is the point.
+//
+// Measured (BenchmarkIdleSessions: 10,000 TLS 1.3 server sessions, ECDSA P-256, Go 1.26, after a GC): about
+// 6.7 KiB of heap per idle session after the handshake, mostly crypto/tls's: the Conn (about 0.9 KiB), two
+// AES-GCM states (about 1.8 KiB), rawInput and hand as the ClientHello left them (about 3.5 KiB); the Session
+// itself is 128 bytes. After one 16 KiB record from the peer: about 22.6 KiB, rawInput having grown to hold
+// it. The engine's notify closure and connection state come on top.
+//
+// # Allocations
+//
+// WritePlain allocates nothing (crypto/tls encrypts into a pooled scratch buffer, the pipe appends to the
+// caller's slice). ReadPlain allocates nothing of ours; crypto/tls allocates 24 bytes per transport read
+// (readFromUntil's &atLeastReader{}): one for the read that brings records in, however many it brings, and
+// one for the read that finds nothing (ErrWouldBlock). So 2 per Feed-and-drain, not per record
+// (BenchmarkReadPlainBatched). TakeOutput and Feed allocate only when a pooled buffer must grow.
 package tlsconn
