@@ -46,6 +46,7 @@ type client struct {
 	subs            subIndex
 
 	tls      *tlsconn.Session // nil for plaintext (tls.go)
+	ws       *wsConn          // nil unless accepted on the websocket listener (websocket.go)
 	tlsPhase tlsPhase
 	plainIn  []byte // decrypted input not parsed yet: a partial op, or ops waiting for an auth verdict
 

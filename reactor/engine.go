@@ -3,6 +3,7 @@ package reactor
 import (
 	"context"
 	"net"
+	"strconv"
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
@@ -21,23 +22,40 @@ type engine struct {
 func (e *engine) OnBoot(eng gnet.Engine) gnet.Action {
 	s := e.srv
 	s.eng = eng
-	s.port = s.opts.Port
-	if fd, err := eng.Dup(); err == nil { // learn the port the kernel picked for port 0
-		if sa, err := unix.Getsockname(fd); err == nil {
-			switch a := sa.(type) {
-			case *unix.SockaddrInet4:
-				s.port = a.Port
-			case *unix.SockaddrInet6:
-				s.port = a.Port
-			}
+	s.port = boundPort(eng, s.opts.Host, s.opts.Port)
+	if w := s.opts.WebSocket; w != nil {
+		host := w.Host
+		if host == "" {
+			host = DefaultHost
 		}
-		_ = unix.Close(fd)
+		s.wsPort = boundPort(eng, host, w.Port)
 	}
 	lim := *s.lim()
 	lim.info = s.newInfo(lim.MaxPayload, lim.auth, false)
 	s.limits.Store(&lim)
 	close(s.ready)
 	return gnet.None
+}
+
+// boundPort is the port the listener for host:port is bound to: port itself, unless it was 0 and the
+// kernel picked one.
+func boundPort(eng gnet.Engine, host string, port int) int {
+	fd, err := eng.DupListener("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		return port
+	}
+	defer unix.Close(fd)
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return port
+	}
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		return a.Port
+	case *unix.SockaddrInet6:
+		return a.Port
+	}
+	return port
 }
 
 // OnOpen admits a connection: INFO, or INFO and -ERR when the server is full.
@@ -56,7 +74,10 @@ func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 	}
 	info := lim.info.appendClientInfo(make([]byte, 0, 512), cid, host, nonce)
 	var phase tlsPhase
-	if t := s.opts.TLS; t != nil {
+	onWS := s.wsUpgrader != nil && localPort(gc.LocalAddr()) == s.wsPort
+	if onWS {
+		info = nil // the INFO follows the HTTP upgrade, in a frame
+	} else if t := s.opts.TLS; t != nil {
 		phase = tlsExpect
 		if t.HandshakeFirst {
 			info = nil // the INFO follows the handshake, encrypted
@@ -96,6 +117,9 @@ func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 		nonce:     nonce,
 		maxSubs:   lim.MaxSubscriptions,
 	}
+	if onWS {
+		c.ws = &wsConn{}
+	}
 	c.acct.conns.Add(1)
 	c.lastActivity = now
 	c.parser.Limits = codec.Limits{MaxControlLine: lim.MaxControlLine, MaxPayload: lim.MaxPayload}
@@ -122,6 +146,11 @@ func (e *engine) OnTraffic(gc gnet.Conn) gnet.Action {
 		c.loop.now = time.Now().UnixNano()
 		c.loop.current = c
 		return c.endTraffic(c.onTLSTraffic(gc))
+	}
+	if c.ws != nil {
+		c.loop.now = time.Now().UnixNano()
+		c.loop.current = c
+		return c.endTraffic(c.onWSTraffic(gc))
 	}
 	if c.authPending {
 		// Input waits in gnet's buffer until the credentials are checked. Reads are paused meanwhile, so
@@ -202,6 +231,11 @@ func (e *engine) OnTick() (time.Duration, gnet.Action) {
 		_ = l.el.Execute(context.Background(), l.sweepTask(now))
 	}
 	return s.tickInterval(), gnet.None
+}
+
+func localPort(a net.Addr) int {
+	_, port := splitAddr(a)
+	return port
 }
 
 func splitAddr(a net.Addr) (string, int) {

@@ -70,13 +70,19 @@ func dialRaw(t testing.TB, s *Server) (*rawConn, string) {
 // dialRawAddr is dialRaw for any server, reactor or the reference nats-server.
 func dialRawAddr(t testing.TB, addr string) (*rawConn, string) {
 	t.Helper()
+	rc := dialRawConn(t, addr)
+	return rc, rc.line()
+}
+
+// dialRawConn connects and reads nothing.
+func dialRawConn(t testing.TB, addr string) *rawConn {
+	t.Helper()
 	nc, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { nc.Close() })
-	rc := &rawConn{t: t, nc: nc, r: bufio.NewReader(nc)}
-	return rc, rc.line()
+	return &rawConn{t: t, nc: nc, r: bufio.NewReader(nc)}
 }
 
 func (rc *rawConn) send(s string) {

@@ -66,6 +66,8 @@ type Options struct {
 
 	// TLS, when set, secures client connections (the tls block, --tls flags).
 	TLS *TLSOptions
+	// WebSocket, when set, opens the websocket listener (the websocket block).
+	WebSocket *WebSocketOptions
 
 	// EventLoops is the fixed number of gnet event loops; GOMAXPROCS when 0.
 	EventLoops int

@@ -84,6 +84,8 @@ func (c *client) writeOut(force bool) (held bool) {
 	if !c.closing {
 		if c.tls != nil {
 			c.writeTLS(full, out)
+		} else if c.ws != nil {
+			c.writeWS(full, out)
 		} else if len(full) == 0 {
 			c.queuedBytes += int64(len(out.B))
 			_, _ = c.conn.Write(out.B)

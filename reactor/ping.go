@@ -22,6 +22,9 @@ func (s *Server) tickInterval() time.Duration {
 	if lim.auth != nil {
 		every = min(every, lim.auth.Timeout())
 	}
+	if w := s.opts.WebSocket; w != nil && w.HandshakeTimeout > 0 {
+		every = min(every, w.HandshakeTimeout)
+	}
 	return min(time.Second, max(10*time.Millisecond, every/4))
 }
 
@@ -51,6 +54,12 @@ func (l *loop) sweep(now int64) {
 		}
 		if c.tlsPhase == tlsExpect || c.tlsPhase == tlsHandshake {
 			continue // the TLS handshake's own timeout bounds this phase
+		}
+		if c.ws != nil && !c.ws.upgraded {
+			if c.wsHandshakeExpired(now) {
+				c.closeWithErr(nil)
+			}
+			continue
 		}
 		if c.checkAuthTimers(now, lim) {
 			continue

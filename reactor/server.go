@@ -18,6 +18,7 @@ import (
 
 	"github.com/reactor-nats/reactor/auth"
 	"github.com/reactor-nats/reactor/tlsconn"
+	"github.com/reactor-nats/reactor/ws"
 )
 
 // Server is one reactor server. It owns everything the server uses, so one process can run many (tests do).
@@ -34,6 +35,8 @@ type Server struct {
 	apiSeq      atomic.Uint64   // numbers system API responses
 	tlsCfg      *tlsconn.Config // nil without TLS (tls.go)
 	tlsPool     *tlsconn.Pool   // handshakes, off the loops; from Start
+	wsUpgrader  *ws.Upgrader    // nil without a websocket listener (websocket.go)
+	wsPort      int             // the websocket listener's bound port
 	global      *account
 
 	limits atomic.Pointer[limits] // the settings in force (limits.go)
@@ -103,6 +106,13 @@ func New(opts Options) (*Server, error) {
 		}
 		s.tlsCfg = &tlsconn.Config{TLS: t.Config, HandshakeTimeout: t.Timeout}
 	}
+	if w := opts.WebSocket; w != nil {
+		copied := *w // Start may fill in the port; the caller's value stays as given
+		s.opts.WebSocket = &copied
+		if s.wsUpgrader, err = ws.NewUpgrader(w.Upgrader); err != nil {
+			return nil, fmt.Errorf("websocket: %w", err)
+		}
+	}
 	if err := s.makeAccounts(opts.Accounts); err != nil {
 		return nil, err
 	}
@@ -130,6 +140,16 @@ func (s *Server) makeAccounts(specs []*auth.AccountSpec) error {
 	return nil
 }
 
+// freePort asks the kernel for a port free on host.
+func freePort(host string) (int, error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
 // fdReserve is the number of descriptors kept for listeners, log and pid files, and the monitoring port.
 const fdReserve = 64
 
@@ -146,13 +166,32 @@ func connectionCap(limit int) int {
 // Start binds the client port and runs the event loops. It returns once the server accepts connections.
 func (s *Server) Start() error {
 	addr := "tcp://" + net.JoinHostPort(s.opts.Host, strconv.Itoa(s.opts.Port))
+	addrs := []string{addr}
+	if w := s.opts.WebSocket; w != nil {
+		host := w.Host
+		if host == "" {
+			host = DefaultHost
+		}
+		wsAddr := "tcp://" + net.JoinHostPort(host, strconv.Itoa(w.Port))
+		if wsAddr == addr {
+			// Both ephemeral on one host (tests): gnet finds a listener by its address as given, so the two
+			// must differ. The websocket port is picked here instead of by the kernel at bind.
+			port, err := freePort(host)
+			if err != nil {
+				return fmt.Errorf("websocket: %w", err)
+			}
+			w.Port = port
+			wsAddr = "tcp://" + net.JoinHostPort(host, strconv.Itoa(port))
+		}
+		addrs = append(addrs, wsAddr)
+	}
 	s.authWorkers.start(max(2, runtime.GOMAXPROCS(0)))
 	s.services.start(1)
 	if s.tlsCfg != nil {
 		s.tlsPool = tlsconn.NewPool(0)
 	}
 	go func() {
-		err := gnet.Run(&engine{srv: s}, addr,
+		err := gnet.Rotate(&engine{srv: s}, addrs,
 			gnet.WithNumEventLoop(s.opts.EventLoops),
 			gnet.WithLoadBalancing(gnet.LeastConnections), // Register-safe, for dialed routes later
 			gnet.WithReuseAddr(true),

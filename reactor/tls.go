@@ -209,7 +209,7 @@ func (l *loop) keepTLSScratch(out []byte) {
 // resumeInput processes input that waited for an auth verdict: for TLS it is already decrypted in
 // c.plainIn, otherwise gnet holds it and is asked to call OnTraffic again.
 func (c *client) resumeInput() {
-	if c.tls != nil {
+	if c.tls != nil || c.ws != nil {
 		if action := c.parsePlain(); action == gnet.Close && !c.gone() {
 			_ = c.conn.Close()
 		}

@@ -1,0 +1,164 @@
+package reactor
+
+import (
+	"errors"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+	"github.com/valyala/bytebufferpool"
+
+	"github.com/reactor-nats/reactor/ws"
+)
+
+// The websocket listener serves the NATS client protocol inside WebSocket frames, for browsers (nats.ws)
+// and other WebSocket clients, as nats-server's websocket block does. It shares the loops with the client
+// port: a connection accepted on it is a client whose bytes pass through the ws codec.
+//
+//   - Until the HTTP upgrade, its input is the request (ws.Upgrader); the 101 response goes out, then the
+//     INFO, framed. A connection that does not finish its handshake within the handshake timeout is
+//     closed.
+//   - After it, frames are decoded as they arrive (ws.Decoder streams payload pieces); the NATS bytes they
+//     carry go to c.plainIn, where the usual parser reads them. Pings are answered, a close is echoed and
+//     the connection closed.
+//   - Output is framed when written (writeWS): binary frames, compressed when negotiated, at most
+//     ws.BrowserFrameSize to browsers, as nats-server sends them.
+
+// wsConn is the WebSocket state of one connection.
+type wsConn struct {
+	upgraded bool
+	compress bool // permessage-deflate negotiated
+	browser  bool // frames of at most ws.BrowserFrameSize
+	noFrag   bool // a Safari browser: compressed messages go unfragmented
+	dec      ws.Decoder
+}
+
+// WebSocketOptions are the websocket listener's settings (nats-server's websocket block).
+type WebSocketOptions struct {
+	Host             string // DefaultHost when empty
+	Port             int    // 0 picks an ephemeral port (tests)
+	Upgrader         ws.UpgraderConfig
+	HandshakeTimeout time.Duration // DefaultWSHandshakeTimeout when 0
+}
+
+// DefaultWSHandshakeTimeout bounds the HTTP upgrade (nats-server's websocket handshake_timeout default).
+const DefaultWSHandshakeTimeout = 2 * time.Second
+
+// onWSTraffic is OnTraffic for a connection of the websocket listener.
+func (c *client) onWSTraffic(gc gnet.Conn) gnet.Action {
+	buf, _ := gc.Peek(-1)
+	consumed := 0
+	defer func() {
+		if consumed > 0 && !c.gone() {
+			_, _ = gc.Discard(consumed)
+		}
+	}()
+	if !c.ws.upgraded {
+		out, hs := c.srv.wsUpgrader.Upgrade(c.loop.tlsOut[:0], buf, time.Now())
+		switch hs.Status {
+		case ws.NeedMore:
+			return gnet.None
+		case ws.Refused:
+			c.writeRaw(out)
+			c.srv.log.Debug().Uint64("cid", c.cid).Str("ip", c.host).Err(hs.Err).Msg("websocket handshake error")
+			consumed = hs.N
+			if hs.Close {
+				c.setReason(reasonProtocolViolation)
+				return gnet.Close
+			}
+			return gnet.None
+		}
+		c.writeRaw(out) // the 101, before any frame
+		consumed = hs.N
+		c.ws.upgraded, c.ws.compress = true, hs.Compress
+		c.ws.browser, c.ws.noFrag = hs.Browser, hs.NoCompressedFragments
+		c.ws.dec.Reset(hs.DecoderOptions(ws.DefaultLimits(c.parser.Limits.MaxPayload)))
+		b := c.buffer()
+		b.B = c.srv.lim().info.appendClientInfo(b.B, c.cid, c.host, c.nonce)
+	}
+	in := buf[consumed:]
+	for len(in) > 0 {
+		ev, n, err := c.ws.dec.Next(in)
+		in = in[n:]
+		consumed += n
+		if err != nil {
+			var we *ws.Error
+			if errors.As(err, &we) {
+				c.writeRaw(ws.AppendClose(c.loop.tlsOut[:0], we.Code, we.Reason))
+			}
+			c.srv.log.Debug().Uint64("cid", c.cid).Err(err).Msg("websocket protocol error")
+			c.setReason(reasonProtocolViolation)
+			return gnet.Close
+		}
+		switch ev.Kind {
+		case ws.Data:
+			c.plainIn = append(c.plainIn, ev.Payload...)
+		case ws.Ping:
+			c.writeRaw(ws.AppendPong(c.loop.tlsOut[:0], ev.Payload))
+		case ws.Close:
+			c.writeRaw(ws.AppendClose(c.loop.tlsOut[:0], ev.Code, string(ev.Payload)))
+			return gnet.Close
+		}
+		if ev.Kind == ws.None {
+			break
+		}
+	}
+	c.lastInput = c.loop.now
+	return c.parsePlain()
+}
+
+// writeRaw writes bytes that are already framed (a handshake response, a control frame), ahead of any
+// output still held for the connection.
+func (c *client) writeRaw(b []byte) {
+	if len(b) == 0 || c.gone() {
+		return
+	}
+	c.queuedBytes += int64(len(b))
+	_, _ = c.conn.Write(b)
+	c.loop.keepTLSScratch(b)
+}
+
+// wsFrame appends p framed for c: binary, compressed when negotiated (and worth it), cut to the browser
+// frame size for browsers.
+func (c *client) wsFrame(dst, p []byte) []byte {
+	maxFrame := 0
+	if c.ws.browser {
+		maxFrame = ws.BrowserFrameSize
+	}
+	if c.ws.compress && len(p) > ws.MinCompressSize {
+		if c.ws.noFrag {
+			maxFrame = 0
+		}
+		return ws.AppendCompressed(dst, ws.OpBinary, p, maxFrame)
+	}
+	for maxFrame > 0 && len(p) > maxFrame {
+		dst = ws.AppendBinary(dst, p[:maxFrame])
+		p = p[maxFrame:]
+	}
+	return ws.AppendBinary(dst, p)
+}
+
+// wsHandshakeExpired reports whether a websocket connection has not upgraded within the timeout.
+func (c *client) wsHandshakeExpired(now int64) bool {
+	timeout := c.srv.opts.WebSocket.HandshakeTimeout
+	if timeout <= 0 {
+		timeout = DefaultWSHandshakeTimeout
+	}
+	return now-c.start > int64(timeout)
+}
+
+// writeWS frames the chunks of output (full, then last) into the loop's scratch buffer and writes them at
+// once.
+func (c *client) writeWS(full []*bytebufferpool.ByteBuffer, last *bytebufferpool.ByteBuffer) {
+	if !c.ws.upgraded {
+		return // nothing is said before the upgrade
+	}
+	out := c.loop.tlsOut[:0]
+	for i := 0; i <= len(full); i++ {
+		b := last
+		if i < len(full) {
+			b = full[i]
+		}
+		out = c.wsFrame(out, b.B)
+	}
+	c.writeRaw(out)
+}
