@@ -75,7 +75,7 @@ type ServerResponse struct {
 // it start at in[n:]. A refusal (any other status) is returned with a nil error: its body, if any, is not
 // read.
 func ParseServerResponse(in []byte, key string) (n int, r ServerResponse, err error) {
-	n = headLen(in)
+	n = httpHeadLen(in)
 	if n == 0 {
 		return 0, r, nil
 	}
@@ -95,13 +95,13 @@ func ParseServerResponse(in []byte, key string) (n int, r ServerResponse, err er
 		name, value, _ := bytes.Cut(line, []byte(":"))
 		value = trimOWS(value)
 		switch {
-		case is(name, "Upgrade"):
+		case headerIs(name, "Upgrade"):
 			upgrade = bytes.EqualFold(value, []byte("websocket"))
-		case is(name, "Connection"):
+		case headerIs(name, "Connection"):
 			connection = bytes.EqualFold(value, []byte("upgrade"))
-		case is(name, "Sec-WebSocket-Accept"):
+		case headerIs(name, "Sec-WebSocket-Accept"):
 			accept = string(value) == AcceptKey(key)
-		case is(name, "Sec-WebSocket-Extensions"):
+		case headerIs(name, "Sec-WebSocket-Extensions"):
 			for _, p := range bytes.Split(value, []byte(";")) {
 				switch p = trimOWS(p); {
 				case bytes.EqualFold(p, []byte("permessage-deflate")):
@@ -111,9 +111,9 @@ func ParseServerResponse(in []byte, key string) (n int, r ServerResponse, err er
 					noCtx++
 				}
 			}
-		case is(name, "Nats-No-Masking"):
+		case headerIs(name, "Nats-No-Masking"):
 			r.NoMasking = string(value) == "true"
-		case is(name, "Sec-WebSocket-Protocol"):
+		case headerIs(name, "Sec-WebSocket-Protocol"):
 			r.Protocol = string(value)
 		}
 	}

@@ -142,7 +142,8 @@ func (d *Decoder) Held() int {
 //
 // Next unmasks payload bytes in place, and only within in[:n]: the caller must treat those n bytes as
 // consumed. A header or control payload cut short is copied into d, so n is len(in) whenever Kind is
-// None. While a compressed message is being inflated, Next returns its chunks with n == 0.
+// None. Once the last frame of a compressed message is in, Next returns the message's inflated chunks
+// one per call, consuming nothing more until the last.
 //
 // A protocol violation returns an *Error (close code and reason) and d stays failed. An error may follow
 // a Data event that delivered the valid part of the offending frame, so that where an error falls does
@@ -153,32 +154,24 @@ func (d *Decoder) Next(in []byte) (ev Event, n int, err error) {
 	}
 	d.tidy()
 	for {
+		switch {
+		case d.state == stClosed:
+			return Event{}, len(in), nil
+		case d.state != stInflate && n == len(in):
+			return Event{}, n, nil // inflation needs no input; everything else does
+		}
 		var emit bool
 		var m int
 		switch d.state {
-		case stClosed:
-			return Event{}, len(in), nil
 		case stInflate:
 			emit, err = d.inflate(&ev)
 		case stHeader:
-			if n == len(in) {
-				return Event{}, n, nil
-			}
 			m, emit, err = d.header(in[n:], &ev)
 		case stData:
-			if n == len(in) {
-				return Event{}, n, nil
-			}
 			m, emit, err = d.data(in[n:], &ev)
 		case stCompressed:
-			if n == len(in) {
-				return Event{}, n, nil
-			}
 			m = d.compressedData(in[n:])
 		case stControl:
-			if n == len(in) {
-				return Event{}, n, nil
-			}
 			m, emit, err = d.controlPayload(in[n:], &ev)
 		}
 		n += m

@@ -101,7 +101,7 @@ func FuzzUpgrade(f *testing.F) {
 				t.Fatalf("refused: %+v", h)
 			}
 		}
-		if n := headLen(in); n > 0 {
+		if n := httpHeadLen(in); n > 0 {
 			// Without the head's last byte, it needs more.
 			if out, h2 := u.Upgrade(nil, in[:n-1], time.Time{}); n-1 <= 1024 && (h2.Status != NeedMore || len(out) != 0) {
 				t.Fatalf("a cut head: %+v", h2)
@@ -119,7 +119,7 @@ func FuzzReadRequest(f *testing.F) {
 		f.Add(c.req)
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		n := headLen(in)
+		n := httpHeadLen(in)
 		if n == 0 || bytes.Contains(in[:n], []byte("\n ")) || bytes.Contains(in[:n], []byte("\n\t")) {
 			return
 		}

@@ -158,7 +158,7 @@ func (e *HandshakeError) Error() string { return "websocket handshake error: " +
 // handshake is complete": the client must wait for the 101 before sending frames. now dates the
 // refusals' responses.
 func (u *Upgrader) Upgrade(dst, in []byte, now time.Time) ([]byte, Handshake) {
-	n := headLen(in)
+	n := httpHeadLen(in)
 	if n == 0 && len(in) <= u.max {
 		return dst, Handshake{Status: NeedMore}
 	}

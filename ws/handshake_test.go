@@ -272,7 +272,7 @@ func TestUpgrade(t *testing.T) {
 					break
 				}
 				part := c.req[:i]
-				if headLen(part) != 0 {
+				if httpHeadLen(part) != 0 {
 					continue // a shorter request is complete here (leading blank line)
 				}
 				if out, h := u.Upgrade(nil, part, testNow); h.Status != NeedMore || len(out) != 0 {

@@ -6,13 +6,13 @@ import "bytes"
 // leniency of Go's net/textproto, which is what nats-server's handshake goes through: a line ends in LF
 // with or without CR before it, and header values are trimmed of spaces and tabs.
 
-// headLen returns the length of the head at the start of in, through the blank line that ends it, or 0
+// httpHeadLen returns the length of the head at the start of in, through the blank line that ends it, or 0
 // while in does not hold all of it.
 //
 // It scans from the start on every call. A head arriving a byte at a time therefore costs quadratic time,
 // bounded by the Upgrader's MaxRequestBytes: at 64 KiB, about a billion bytes of memchr in all, the same
 // order as the 64 Ki reads such a trickle takes anyway.
-func headLen(in []byte) int {
+func httpHeadLen(in []byte) int {
 	off := 0
 	for {
 		i := bytes.IndexByte(in[off:], '\n')
@@ -51,8 +51,8 @@ func trimOWS(b []byte) []byte {
 	return b
 }
 
-// is compares a header name case-insensitively.
-func is(name []byte, canonical string) bool { return bytes.EqualFold(name, []byte(canonical)) }
+// headerIs compares a header name case-insensitively.
+func headerIs(name []byte, canonical string) bool { return bytes.EqualFold(name, []byte(canonical)) }
 
 // isTokenByte reports whether c may appear in an HTTP token (RFC 7230 tchar): a method, a header name.
 func isTokenByte(c byte) bool {

@@ -394,7 +394,7 @@ func exchange(t *testing.T, addr string, req []byte, want int, upgraded bool) (r
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		if upgraded {
-			if n := headLen(resp); n > 0 {
+			if n := httpHeadLen(resp); n > 0 {
 				return resp[:n], false
 			}
 		}

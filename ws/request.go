@@ -32,7 +32,7 @@ type httpError struct {
 
 var errMalformed = &httpError{http.StatusBadRequest, ""}
 
-// readRequest reads the request head h (headLen bytes) as net/http's server does (readRequest, then the
+// readRequest reads the request head h (httpHeadLen bytes) as net/http's server does (readRequest, then the
 // checks of conn.readRequest), and returns the error it would answer with.
 func readRequest(h []byte) (*request, *httpError) {
 	r := new(request)
@@ -85,41 +85,41 @@ func readRequest(h []byte) (*request, *httpError) {
 		}
 		value = trimOWS(value)
 		switch {
-		case is(name, "Host"):
+		case headerIs(name, "Host"):
 			r.hosts++
 			if r.hosts == 1 {
 				r.host = value
 			}
-		case is(name, "Upgrade"):
+		case headerIs(name, "Upgrade"):
 			r.upgrade = append(r.upgrade, value)
-		case is(name, "Connection"):
+		case headerIs(name, "Connection"):
 			r.connection = append(r.connection, value)
-		case is(name, "Sec-WebSocket-Key"):
+		case headerIs(name, "Sec-WebSocket-Key"):
 			r.key = firstOf(r.key, value)
-		case is(name, "Sec-WebSocket-Version"):
+		case headerIs(name, "Sec-WebSocket-Version"):
 			r.version = append(r.version, value)
-		case is(name, "Sec-WebSocket-Extensions"):
+		case headerIs(name, "Sec-WebSocket-Extensions"):
 			r.extensions = append(r.extensions, value)
-		case is(name, "Sec-WebSocket-Protocol"):
+		case headerIs(name, "Sec-WebSocket-Protocol"):
 			r.protocols = firstOf(r.protocols, value)
-		case is(name, "Origin"):
+		case headerIs(name, "Origin"):
 			r.origin = firstOf(r.origin, value)
-		case is(name, "Sec-WebSocket-Origin"):
+		case headerIs(name, "Sec-WebSocket-Origin"):
 			r.secOrigin = firstOf(r.secOrigin, value)
-		case is(name, "Nats-No-Masking"):
+		case headerIs(name, "Nats-No-Masking"):
 			r.noMasking = firstOf(r.noMasking, value)
-		case is(name, "X-Forwarded-For"):
+		case headerIs(name, "X-Forwarded-For"):
 			r.forwardedFor = firstOf(r.forwardedFor, value)
-		case is(name, "User-Agent"):
+		case headerIs(name, "User-Agent"):
 			r.userAgent = firstOf(r.userAgent, value)
-		case is(name, "Cookie"):
+		case headerIs(name, "Cookie"):
 			r.cookies = append(r.cookies, value)
-		case is(name, "Content-Length"):
+		case headerIs(name, "Content-Length"):
 			if contentLength != nil && !bytes.Equal(contentLength, value) {
 				badLength = true
 			}
 			contentLength = value
-		case is(name, "Transfer-Encoding"):
+		case headerIs(name, "Transfer-Encoding"):
 			// HTTP/1.0 has none; net/http ignores it there. Otherwise: one line, "chunked".
 			if r.major == 1 && r.minor >= 1 {
 				badTE = badTE || te || !bytes.EqualFold(value, []byte("chunked"))
