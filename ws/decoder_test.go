@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // Every case runs whole, split at every byte, bytewise and in random chunks (checkSplits): the result
@@ -174,5 +175,29 @@ func TestDecodeMutatesOnlyConsumed(t *testing.T) {
 	_, n, _ := d.Next(in)
 	if !bytes.Equal(in[n:], stream[n:]) {
 		t.Fatalf("bytes past n changed")
+	}
+}
+
+// A Decoder is per-connection state kept for the connection's life: it stays small, and holds no buffer
+// while idle.
+func TestDecoderSize(t *testing.T) {
+	if size := unsafe.Sizeof(Decoder{}); size > 128 {
+		t.Fatalf("Decoder is %d bytes", size)
+	}
+	var d Decoder
+	d.Reset(Options{Compression: true})
+	in := cat(cfc(OpBinary, true, Deflate(nil, []byte("hello"))), cf(OpPing, true, "p"))
+	for {
+		ev, n, err := d.Next(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in = in[n:]
+		if ev.Kind == None {
+			break
+		}
+	}
+	if d.ctl != nil || d.inf != nil || d.Held() != 0 {
+		t.Fatalf("idle decoder holds buffers")
 	}
 }

@@ -5,24 +5,31 @@
 //
 // # Handshake
 //
-// An Upgrader (one per listener, shared by all loops) reads the HTTP upgrade request at the start of a
-// connection's input:
+// An Upgrader (one per listener, immutable, shared by all loops) reads the HTTP upgrade request at the
+// start of a connection's input. It is stateless: the caller keeps the bytes until the head is complete.
 //
 //	out, hs := upgrader.Upgrade(out, in, time.Now())
 //	switch hs.Status {
 //	case ws.NeedMore: // keep in, wait for more bytes (nothing was appended)
-//	case ws.Upgraded: // write out, drop in[:hs.N], make a Decoder with hs.DecoderOptions(limits)
+//	case ws.Upgraded: // write out, drop in[:hs.N], d.Reset(hs.DecoderOptions(ws.DefaultLimits(maxPayload)))
 //	case ws.Refused:  // write out (maybe empty), log hs.Err, close if hs.Close else drop in[:hs.N]
 //	}
 //
-// Requests are read the way nats-server's net/http server reads them and checked in its handler's order;
-// every refusal is the response nats-server sends (status line, headers, body), except for the Date,
-// which is the caller's clock. A request head above MaxRequestBytes is refused with 431 as soon as that
-// many bytes have arrived, so a connection never buffers more than that before it upgrades.
+// The Handshake also says what the connection is for (Endpoint: client, leafnode or mqtt, by path, as
+// nats-server routes it), whether it is a browser (frames of at most BrowserFrameSize), the client IP
+// behind a proxy (X-Forwarded-For) and the credentials of the configured cookies.
+//
+// Requests are read the way nats-server's net/http server reads them (request.go, held to net/http by
+// FuzzReadRequest) and checked in its handler's order (handshake.go); every refusal is the response
+// nats-server sends, status line, headers and body (response.go, held to the reference binary by
+// reference_test.go), except for the Date, which is the caller's clock. A request head above
+// MaxRequestBytes is refused with 431 as soon as that many bytes have arrived, so a connection never
+// buffers more than that before it upgrades.
 //
 // # Frames in
 //
-// A Decoder reads one connection's frames. Next returns one Event at a time:
+// A Decoder (one per connection, touched only by its loop) reads the frames the client sends. Next
+// returns one Event at a time:
 //
 //	for {
 //		ev, n, err := d.Next(in)
@@ -41,9 +48,14 @@
 // # Frames out
 //
 // The Append functions append server frames (never masked): AppendBinary for NATS protocol bytes,
-// AppendCompressed on connections that negotiated compression, AppendPing, AppendPong, AppendClose.
-// PutHeader frames a payload in place after a reserved MaxServerHeaderLen bytes. The client-side helpers
-// (client.go) build requests and masked frames for tests, benchmarks and fuzzing.
+// AppendCompressed on connections that negotiated compression (nats-server leaves output of at most
+// MinCompressSize bytes uncompressed, and cuts compressed output for browsers into BrowserFrameSize
+// fragments), AppendPing, AppendPong, AppendClose. PutHeader frames a payload in place after a reserved
+// MaxServerHeaderLen bytes, so output appended to a connection's buffer is framed without a copy.
+//
+// The client side (client.go: AppendClientRequest, ParseServerResponse, AppendMaskedFrame, Deflate)
+// speaks to a server as nats.go and nats.ws do; tests, benchmarks and fuzzing use it, here against the
+// reference nats-server too.
 //
 // # Invariants
 //
