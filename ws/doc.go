@@ -60,9 +60,9 @@
 // # Invariants
 //
 // Streaming: uncompressed payload is delivered as it arrives, as slices of the input unmasked in place; a
-// 1 MiB frame fed in 4 KiB reads comes out in 4 KiB pieces. Between calls a Decoder keeps only a cut
-// header (at most 14 bytes), a cut control payload (at most 125, in a pooled buffer) and a few bytes of
-// state. A compressed message must be whole before it can be inflated: it is held, bounded by
+// 1 MiB frame fed in 4 KiB reads comes out in 4 KiB pieces. A Decoder is 128 bytes, options included;
+// between calls it keeps only a cut header (at most 14 bytes, inside it), a cut control payload (at most
+// 125, in a pooled buffer) and a few bytes of state. A compressed message must be whole before it can be inflated: it is held, bounded by
 // Limits.MaxCompressed, and inflated in chunks bounded by Limits.MaxInflated.
 //
 // No retention: the Decoder never keeps the caller's buffer. An Event's Payload is valid until the next
