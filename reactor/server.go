@@ -107,6 +107,9 @@ func New(opts Options) (*Server, error) {
 		s.tlsCfg = &tlsconn.Config{TLS: t.Config, HandshakeTimeout: t.Timeout}
 	}
 	if w := opts.WebSocket; w != nil {
+		if !w.NoTLS {
+			return nil, errors.New("websocket requires TLS configuration (reactor serves WebSocket with no_tls: true only)")
+		}
 		copied := *w // Start may fill in the port; the caller's value stays as given
 		s.opts.WebSocket = &copied
 		if s.wsUpgrader, err = ws.NewUpgrader(w.Upgrader); err != nil {

@@ -38,6 +38,9 @@ type WebSocketOptions struct {
 	Port             int    // 0 picks an ephemeral port (tests)
 	Upgrader         ws.UpgraderConfig
 	HandshakeTimeout time.Duration // DefaultWSHandshakeTimeout when 0
+	// NoTLS (no_tls) serves WebSocket without TLS. It must be set: wss is not supported yet, and, as
+	// nats-server, the listener refuses to run without TLS unless told to.
+	NoTLS bool
 }
 
 // DefaultWSHandshakeTimeout bounds the HTTP upgrade (nats-server's websocket handshake_timeout default).

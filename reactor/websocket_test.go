@@ -15,6 +15,7 @@ func wsServer(t *testing.T, opts Options) *Server {
 	if opts.WebSocket == nil {
 		opts.WebSocket = &WebSocketOptions{}
 	}
+	opts.WebSocket.NoTLS = true
 	opts.WebSocket.Host = "127.0.0.1"
 	return runServer(t, opts)
 }

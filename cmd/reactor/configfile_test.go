@@ -187,10 +187,10 @@ func TestConfigFileErrorsNamePosition(t *testing.T) {
 		"write_deadline: 3\n":                       `:1:17: write_deadline: want a duration string`,
 		"log_size_limit: \"10MB\"\n":                `:1:17: log_size_limit: want a size`,
 		"http: \"127.0.0.1\"\n":                     `:1:7: http: want host:port`,
-		"websocket {\n  port: 8080\n}\n":            `:1:1: "websocket" is not supported yet`,
+		"mqtt {\n  port: 1883\n}\n":                 `:1:1: "mqtt" is not supported yet`,
 		"https_port: 8443\n":                        `:1:1: "https_port" is not supported yet`,
 		"jetstream: enabled\n":                      `:1:1: "jetstream" is not supported yet`,
-		"websocket { port: 8080 }\n":                `:1:1: "websocket" is not supported yet`,
+		"gateway { port: 7222 }\n":                  `:1:1: "gateway" is not supported yet`,
 	}
 	for text, want := range cases {
 		path := writeConfig(t, text)

@@ -78,6 +78,9 @@ func (f *flags) loadConfig(set map[string]bool) error {
 	if f.httpHost == "" {
 		f.httpHost = f.opts.Host // nats-server's monitoring binds where clients do unless told otherwise
 	}
+	if w := f.opts.WebSocket; w != nil && w.Host == "" {
+		w.Host = f.opts.Host // the websocket listener binds where clients do unless told otherwise
+	}
 	tlsOpts, err := f.tls.options(set)
 	if err != nil {
 		return err
