@@ -45,10 +45,12 @@ type client struct {
 	sentConnectInfo bool // the post-CONNECT INFO of protocol 1 has gone out
 	subs            subIndex
 
-	tls      *tlsconn.Session // nil for plaintext (tls.go)
-	ws       *wsConn          // nil unless accepted on the websocket listener (websocket.go)
-	tlsPhase tlsPhase
-	plainIn  []byte // decrypted input not parsed yet: a partial op, or ops waiting for an auth verdict
+	tls          *tlsconn.Session // nil for plaintext (tls.go)
+	ws           *wsConn          // nil unless accepted on the websocket listener (websocket.go)
+	tlsPhase     tlsPhase
+	plainIn      []byte // decrypted input not parsed yet: a partial op, or ops waiting for an auth verdict
+	wsRaw        []byte // on wss, decrypted bytes the WebSocket layer has not consumed (a cut frame)
+	infoAfterTLS bool   // handshake_first: the INFO goes out once the handshake is done
 
 	authed         bool          // may use the protocol: no auth is required, or its CONNECT was accepted
 	authPending    bool          // its CONNECT is with the auth workers; input waits, reads are paused

@@ -74,13 +74,17 @@ func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 	}
 	info := lim.info.appendClientInfo(make([]byte, 0, 512), cid, host, nonce)
 	var phase tlsPhase
+	var infoAfterTLS bool
 	onWS := s.wsUpgrader != nil && localPort(gc.LocalAddr()) == s.wsPort
 	if onWS {
 		info = nil // the INFO follows the HTTP upgrade, in a frame
+		if s.wsTLSCfg != nil {
+			phase = tlsExpect // wss: TLS first, the upgrade inside it
+		}
 	} else if t := s.opts.TLS; t != nil {
 		phase = tlsExpect
 		if t.HandshakeFirst {
-			info = nil // the INFO follows the handshake, encrypted
+			info, infoAfterTLS = nil, true // the INFO follows the handshake, encrypted
 		}
 	}
 	if s.numClients.Add(1) > int64(lim.connCap) {
@@ -100,22 +104,23 @@ func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 	}
 	now := time.Now().UnixNano()
 	c := &client{
-		srv:       s,
-		loop:      l,
-		conn:      gc,
-		kind:      kindClient,
-		cid:       cid,
-		host:      host,
-		port:      port,
-		start:     now,
-		acct:      s.global,
-		opts:      defaultConnectOptions,
-		nextPing:  now + int64(min(firstPingDelay, lim.PingInterval)),
-		lastInput: now,
-		authed:    !authRequired,
-		tlsPhase:  phase,
-		nonce:     nonce,
-		maxSubs:   lim.MaxSubscriptions,
+		srv:          s,
+		loop:         l,
+		conn:         gc,
+		kind:         kindClient,
+		cid:          cid,
+		host:         host,
+		port:         port,
+		start:        now,
+		acct:         s.global,
+		opts:         defaultConnectOptions,
+		nextPing:     now + int64(min(firstPingDelay, lim.PingInterval)),
+		lastInput:    now,
+		authed:       !authRequired,
+		tlsPhase:     phase,
+		infoAfterTLS: infoAfterTLS,
+		nonce:        nonce,
+		maxSubs:      lim.MaxSubscriptions,
 	}
 	if onWS {
 		c.ws = &wsConn{}
@@ -137,7 +142,7 @@ func (e *engine) OnTraffic(gc gnet.Conn) gnet.Action {
 		_, _ = gc.Discard(-1) // a closing connection's input is dropped
 		return gnet.None
 	}
-	if c.tlsPhase == tlsExpect && c.srv.opts.TLS.AllowNonTLS {
+	if c.tlsPhase == tlsExpect && c.ws == nil && c.srv.opts.TLS.AllowNonTLS {
 		if buf, _ := gc.Peek(1); len(buf) == 1 && !tlsconn.LooksLikeTLS(buf[0]) {
 			c.tlsPhase = tlsNone // allow_non_tls: a plaintext client goes on in plaintext
 		}
@@ -200,6 +205,9 @@ func (e *engine) OnClose(gc gnet.Conn, err error) gnet.Action {
 	c.conn = nil // gnet releases the Conn after this returns; a stale Conn would write to a reused fd
 	if c.tls != nil {
 		c.tls.Close() // stops a handshake in progress, gives back the session's buffers
+	}
+	if c.ws != nil {
+		c.ws.dec.Release() // gives back the decoder's pooled buffers
 	}
 	if e.srv.stopped.Load() {
 		c.setReason(reasonServerShutdown)

@@ -25,6 +25,7 @@ type loop struct {
 	iov      [][]byte                   // scratch for writev (client.writeChunks)
 	tlsIn    []byte                     // scratch for decrypted input (tls.go)
 	tlsOut   []byte                     // scratch for encrypted output (tls.go)
+	wsOut    []byte                     // scratch for WebSocket frames (websocket.go)
 	outbox   []*batch                   // by destination loop index; nil when nothing is pending for that loop
 	touched  []int                      // destination indexes with a non-nil outbox
 	msgSeq   uint64                     // numbers messages published on this loop, for batch.add's dedupe

@@ -82,10 +82,10 @@ func (c *client) writeOut(force bool) (held bool) {
 	full := c.outFull
 	c.outFull = nil
 	if !c.closing {
-		if c.tls != nil {
+		if c.ws != nil {
+			c.writeWS(full, out) // framed, then encrypted on wss
+		} else if c.tls != nil {
 			c.writeTLS(full, out)
-		} else if c.ws != nil {
-			c.writeWS(full, out)
 		} else if len(full) == 0 {
 			c.queuedBytes += int64(len(out.B))
 			_, _ = c.conn.Write(out.B)

@@ -34,6 +34,7 @@ type Server struct {
 	services    services        // runs internal service handlers off the loops (internal.go)
 	apiSeq      atomic.Uint64   // numbers system API responses
 	tlsCfg      *tlsconn.Config // nil without TLS (tls.go)
+	wsTLSCfg    *tlsconn.Config // the websocket listener's TLS; nil for ws:// only
 	tlsPool     *tlsconn.Pool   // handshakes, off the loops; from Start
 	wsUpgrader  *ws.Upgrader    // nil without a websocket listener (websocket.go)
 	wsPort      int             // the websocket listener's bound port
@@ -106,12 +107,19 @@ func New(opts Options) (*Server, error) {
 		}
 		s.tlsCfg = &tlsconn.Config{TLS: t.Config, HandshakeTimeout: t.Timeout}
 	}
-	if w := opts.WebSocket; w != nil {
-		if !w.NoTLS {
-			return nil, errors.New("websocket requires TLS configuration (reactor serves WebSocket with no_tls: true only)")
+	if opts.WebSocket != nil {
+		w := *opts.WebSocket // Start may fill in the port; the caller's value stays as given
+		s.opts.WebSocket = &w
+		switch {
+		case w.TLS != nil && !w.NoTLS:
+			if w.TLS.Config == nil || len(w.TLS.Config.Certificates) == 0 && w.TLS.Config.GetCertificate == nil {
+				return nil, errors.New("websocket tls: a server certificate is required")
+			}
+			s.wsTLSCfg = &tlsconn.Config{TLS: w.TLS.Config, HandshakeTimeout: w.TLS.Timeout}
+			w.Upgrader.TLS = true
+		case !w.NoTLS:
+			return nil, errors.New("websocket requires TLS configuration")
 		}
-		copied := *w // Start may fill in the port; the caller's value stays as given
-		s.opts.WebSocket = &copied
 		if s.wsUpgrader, err = ws.NewUpgrader(w.Upgrader); err != nil {
 			return nil, fmt.Errorf("websocket: %w", err)
 		}
@@ -190,7 +198,7 @@ func (s *Server) Start() error {
 	}
 	s.authWorkers.start(max(2, runtime.GOMAXPROCS(0)))
 	s.services.start(1)
-	if s.tlsCfg != nil {
+	if s.tlsCfg != nil || s.wsTLSCfg != nil {
 		s.tlsPool = tlsconn.NewPool(0)
 	}
 	go func() {

@@ -37,7 +37,11 @@ const plainChunk = 64 << 10
 
 // startTLS begins c's handshake. It runs on c's loop.
 func (c *client) startTLS() {
-	c.tls = tlsconn.NewServerSession(c.srv.tlsCfg, c.notifyTLS)
+	cfg := c.srv.tlsCfg
+	if c.ws != nil {
+		cfg = c.srv.wsTLSCfg
+	}
+	c.tls = tlsconn.NewServerSession(cfg, c.notifyTLS)
 	c.tlsPhase = tlsHandshake
 	c.tls.Start(c.srv.tlsPool)
 }
@@ -65,7 +69,7 @@ func (c *client) tlsProgress() {
 		c.closeWithErr(nil)
 	case done:
 		c.tlsPhase = tlsReady
-		if c.srv.opts.TLS.HandshakeFirst {
+		if c.infoAfterTLS {
 			b := c.buffer()
 			b.B = c.srv.lim().info.appendClientInfo(b.B, c.cid, c.host, c.nonce)
 		}
@@ -129,7 +133,11 @@ func (c *client) readPlain() gnet.Action {
 	for {
 		scratch := c.loop.plainScratch()
 		n, err := c.tls.ReadPlain(scratch)
-		c.plainIn = append(c.plainIn, scratch[:n]...)
+		if c.ws != nil {
+			c.wsRaw = append(c.wsRaw, scratch[:n]...) // the WebSocket layer reads it first
+		} else {
+			c.plainIn = append(c.plainIn, scratch[:n]...)
+		}
 		if errors.Is(err, tlsconn.ErrWouldBlock) {
 			break
 		}
@@ -139,7 +147,19 @@ func (c *client) readPlain() gnet.Action {
 		}
 	}
 	c.flushTLS() // answers crypto/tls wrote from inside Read (a TLS 1.3 KeyUpdate)
-	action := c.parsePlain()
+	action := gnet.None
+	if c.ws != nil && len(c.wsRaw) > 0 {
+		var used int
+		used, action = c.wsInput(c.wsRaw)
+		rest := copy(c.wsRaw, c.wsRaw[used:])
+		c.wsRaw = c.wsRaw[:rest]
+		if rest == 0 && cap(c.wsRaw) > plainChunk {
+			c.wsRaw = nil
+		}
+	}
+	if action == gnet.None {
+		action = c.parsePlain()
+	}
 	if closed != nil && action == gnet.None {
 		if !errors.Is(closed, io.EOF) {
 			c.srv.log.Debug().Uint64("cid", c.cid).Err(closed).Msg("TLS read error")
@@ -182,6 +202,19 @@ func (c *client) writeTLS(full []*bytebufferpool.ByteBuffer, last *bytebufferpoo
 		}
 		out, err = c.tls.WritePlain(out, b.B)
 	}
+	if len(out) > 0 {
+		c.queuedBytes += int64(len(out))
+		_, _ = c.conn.Write(out)
+	}
+	c.loop.keepTLSScratch(out)
+}
+
+// writeTLSBytes encrypts b (not the loop's tlsOut) and writes the records.
+func (c *client) writeTLSBytes(b []byte) {
+	if c.tlsPhase != tlsReady {
+		return
+	}
+	out, _ := c.tls.WritePlain(c.loop.tlsOut[:0], b)
 	if len(out) > 0 {
 		c.queuedBytes += int64(len(out))
 		_, _ = c.conn.Write(out)

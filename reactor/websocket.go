@@ -38,43 +38,53 @@ type WebSocketOptions struct {
 	Port             int    // 0 picks an ephemeral port (tests)
 	Upgrader         ws.UpgraderConfig
 	HandshakeTimeout time.Duration // DefaultWSHandshakeTimeout when 0
-	// NoTLS (no_tls) serves WebSocket without TLS. It must be set: wss is not supported yet, and, as
-	// nats-server, the listener refuses to run without TLS unless told to.
+	// TLS serves wss: the TLS handshake first, then the HTTP upgrade inside it. NoTLS (no_tls) serves
+	// plain ws; one of the two must be set, as nats-server requires.
+	TLS   *TLSOptions
 	NoTLS bool
 }
 
 // DefaultWSHandshakeTimeout bounds the HTTP upgrade (nats-server's websocket handshake_timeout default).
 const DefaultWSHandshakeTimeout = 2 * time.Second
 
-// onWSTraffic is OnTraffic for a connection of the websocket listener.
+// onWSTraffic is OnTraffic for a plain (ws://) connection of the websocket listener.
 func (c *client) onWSTraffic(gc gnet.Conn) gnet.Action {
 	buf, _ := gc.Peek(-1)
-	consumed := 0
-	defer func() {
-		if consumed > 0 && !c.gone() {
-			_, _ = gc.Discard(consumed)
-		}
-	}()
+	consumed, action := c.wsInput(buf)
+	if consumed > 0 && !c.gone() {
+		_, _ = gc.Discard(consumed)
+	}
+	if action != gnet.None {
+		return action
+	}
+	c.lastInput = c.loop.now
+	return c.parsePlain()
+}
+
+// wsInput reads the handshake or the frames at the start of buf, appends the NATS bytes they carry to
+// c.plainIn, and returns how much of buf it consumed.
+func (c *client) wsInput(buf []byte) (consumed int, action gnet.Action) {
 	if !c.ws.upgraded {
-		out, hs := c.srv.wsUpgrader.Upgrade(c.loop.tlsOut[:0], buf, time.Now())
+		out, hs := c.srv.wsUpgrader.Upgrade(c.loop.wsOut[:0], buf, time.Now())
 		switch hs.Status {
 		case ws.NeedMore:
-			return gnet.None
+			return 0, gnet.None
 		case ws.Refused:
 			c.writeRaw(out)
 			c.srv.log.Debug().Uint64("cid", c.cid).Str("ip", c.host).Err(hs.Err).Msg("websocket handshake error")
-			consumed = hs.N
 			if hs.Close {
 				c.setReason(reasonProtocolViolation)
-				return gnet.Close
+				return hs.N, gnet.Close
 			}
-			return gnet.None
+			return hs.N, gnet.None
 		}
 		c.writeRaw(out) // the 101, before any frame
 		consumed = hs.N
 		c.ws.upgraded, c.ws.compress = true, hs.Compress
 		c.ws.browser, c.ws.noFrag = hs.Browser, hs.NoCompressedFragments
-		c.ws.dec.Reset(hs.DecoderOptions(ws.DefaultLimits(c.parser.Limits.MaxPayload)))
+		opts := hs.DecoderOptions(ws.DefaultLimits(c.parser.Limits.MaxPayload))
+		opts.SkipUTF8 = true // nats-server takes text frames as bytes; the NATS parser checks the protocol
+		c.ws.dec.Reset(opts)
 		b := c.buffer()
 		b.B = c.srv.lim().info.appendClientInfo(b.B, c.cid, c.host, c.nonce)
 	}
@@ -86,38 +96,45 @@ func (c *client) onWSTraffic(gc gnet.Conn) gnet.Action {
 		if err != nil {
 			var we *ws.Error
 			if errors.As(err, &we) {
-				c.writeRaw(ws.AppendClose(c.loop.tlsOut[:0], we.Code, we.Reason))
+				c.writeRaw(ws.AppendClose(c.loop.wsOut[:0], we.Code, we.Reason))
 			}
 			c.srv.log.Debug().Uint64("cid", c.cid).Err(err).Msg("websocket protocol error")
 			c.setReason(reasonProtocolViolation)
-			return gnet.Close
+			return consumed, gnet.Close
 		}
 		switch ev.Kind {
 		case ws.Data:
 			c.plainIn = append(c.plainIn, ev.Payload...)
 		case ws.Ping:
-			c.writeRaw(ws.AppendPong(c.loop.tlsOut[:0], ev.Payload))
+			c.writeRaw(ws.AppendPong(c.loop.wsOut[:0], ev.Payload))
 		case ws.Close:
-			c.writeRaw(ws.AppendClose(c.loop.tlsOut[:0], ev.Code, string(ev.Payload)))
-			return gnet.Close
+			c.writeRaw(ws.AppendClose(c.loop.wsOut[:0], ev.Code, string(ev.Payload)))
+			return consumed, gnet.Close
 		}
 		if ev.Kind == ws.None {
 			break
 		}
 	}
-	c.lastInput = c.loop.now
-	return c.parsePlain()
+	return consumed, gnet.None
 }
 
-// writeRaw writes bytes that are already framed (a handshake response, a control frame), ahead of any
-// output still held for the connection.
+// writeRaw writes bytes that are already framed (a handshake response, control frames, framed output),
+// ahead of any output still held for the connection: encrypted first on a wss connection. b is the loop's
+// wsOut scratch, kept for the next frames.
 func (c *client) writeRaw(b []byte) {
-	if len(b) == 0 || c.gone() {
-		return
+	if len(b) > 0 && !c.gone() {
+		if c.tls != nil {
+			c.writeTLSBytes(b)
+		} else {
+			c.queuedBytes += int64(len(b))
+			_, _ = c.conn.Write(b)
+		}
 	}
-	c.queuedBytes += int64(len(b))
-	_, _ = c.conn.Write(b)
-	c.loop.keepTLSScratch(b)
+	if cap(b) <= 4<<20 {
+		c.loop.wsOut = b[:0]
+	} else {
+		c.loop.wsOut = nil
+	}
 }
 
 // wsFrame appends p framed for c: binary, compressed when negotiated (and worth it), cut to the browser
@@ -155,7 +172,7 @@ func (c *client) writeWS(full []*bytebufferpool.ByteBuffer, last *bytebufferpool
 	if !c.ws.upgraded {
 		return // nothing is said before the upgrade
 	}
-	out := c.loop.tlsOut[:0]
+	out := c.loop.wsOut[:0]
 	for i := 0; i <= len(full); i++ {
 		b := last
 		if i < len(full) {

@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"strings"
 	"testing"
@@ -78,4 +79,30 @@ func TestWebSocketRefusalsAndTimeout(t *testing.T) {
 	idle := dialRawConn(t, addr)
 	idle.expectClosed()
 	assertHealthy(t, s)
+}
+
+func TestSecureWebSocket(t *testing.T) {
+	ca := newTestCA(t)
+	s := runServer(t, Options{WebSocket: &WebSocketOptions{Host: "127.0.0.1", TLS: ca.serverTLS(t)}})
+	url := fmt.Sprintf("wss://127.0.0.1:%d", s.wsPort)
+	wsc, err := nats.Connect(url, nats.Secure(&tls.Config{RootCAs: ca.pool}), nats.Timeout(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wsc.Close()
+	tcp := connect(t, s)
+	sub, _ := wsc.SubscribeSync("secure")
+	wsc.Flush()
+	for _, size := range []int{10, 70000} {
+		payload := bytes.Repeat([]byte("s"), size)
+		tcp.Publish("secure", payload)
+		if m, err := sub.NextMsg(5 * time.Second); err != nil || !bytes.Equal(m.Data, payload) {
+			t.Fatalf("%d bytes over wss: %v", size, err)
+		}
+	}
+	// A plaintext ws:// client on the wss port does not get through.
+	if _, err := nats.Connect(fmt.Sprintf("ws://127.0.0.1:%d", s.wsPort), nats.Timeout(time.Second),
+		nats.NoReconnect()); err == nil {
+		t.Fatal("a ws:// client connected to the wss listener")
+	}
 }

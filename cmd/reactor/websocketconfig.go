@@ -33,6 +33,11 @@ func applyWebSocket(f *flags, v *config.Value, _ map[string]bool) error {
 				err = errors.New("want an integer")
 			}
 			w.Port = int(val.Int)
+		case "tls":
+			var b *tlsBlock
+			if b, err = parseTLSBlock(val); err == nil {
+				w.TLS, err = b.build()
+			}
 		case "no_tls":
 			noTLS, err = wantBool(val)
 		case "compression":
