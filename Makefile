@@ -6,7 +6,7 @@ BIN       := $(CURDIR)/bin
 NATS_CLI_VERSION    := v0.5.0
 NATS_SERVER_VERSION := v2.15.2
 # Packages where concurrency lives run under the race detector.
-RACE_PKGS := ./reactor/... ./subtrie/... ./auth/... ./monitor/...
+RACE_PKGS := ./reactor/... ./subtrie/... ./auth/... ./monitor/... ./tlsconn/... ./ws/...
 FUZZTIME  ?= 60s
 
 .PHONY: all build run test test-race test-short tools bench fuzz lint clean
@@ -43,7 +43,7 @@ bench: build tools
 # The Go micro-benchmarks of the hot path (allocations per op): codec, subject index, in-process server.
 .PHONY: bench-micro
 bench-micro:
-	$(GO) test -run='^$$' -bench=. -benchmem ./codec/ ./subtrie/ ./reactor/
+	$(GO) test -run='^$$' -bench=. -benchmem ./codec/ ./subtrie/ ./reactor/ ./tlsconn/ ./ws/
 
 # Each fuzz target for FUZZTIME: the protocol codec, the config parser, the subject index, permissions.
 fuzz:
@@ -51,6 +51,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./config/
 	$(GO) test -run='^$$' -fuzz=FuzzMatch -fuzztime=$(FUZZTIME) ./subtrie/
 	$(GO) test -run='^$$' -fuzz=FuzzPatternMatches -fuzztime=$(FUZZTIME) ./auth/
+	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./ws/
+	$(GO) test -run='^$$' -fuzz=FuzzUpgrade -fuzztime=$(FUZZTIME) ./ws/
 
 # Idle-connection cost, reactor vs nats-server: N idle subscribers each (default 10000 and 19000; one
 # count with `make bench-conns N=19000`), results in bench/CONNS.md. Bounded by a 10-minute timeout.
