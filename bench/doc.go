@@ -23,6 +23,11 @@
 //   - slowconsumer.go: a fast subscriber's throughput alone and beside a raw-socket subscriber that never
 //     reads, and whether the server cut the stuck one off.
 //
+// Rows marked TLS (pub only and 1→1, 128 B) run against a second pair of servers, started beside the first
+// with the same certificate (tls.go: a CA and an ECDSA P-256 server certificate generated for the run into
+// a temporary directory, passed as --tls --tlscert --tlskey, which both servers take). Their clients are
+// the same nats.go connections with the CA trusted; nats.go upgrades after the plaintext INFO.
+//
 // A run that has not finished within its timeout fails: its sockets are closed under nats.go, so even a
 // publisher blocked on a server that stopped reading returns, and the matrix moves on. Repetitions reduce
 // to medians (stats.go, Summarize), and report.go renders the markdown tables, header and notes (failed

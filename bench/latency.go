@@ -17,8 +17,8 @@ const requestTimeout = 5 * time.Second
 // payload, and row.Pubs requesters, each on its own connection, call Request in a loop, one request
 // outstanding at a time. The rate counts requests over the wall time of the whole run; the percentiles
 // are over every round trip of every requester.
-func runRequestReply(ctx context.Context, url string, row Row, subject string) (Sample, error) {
-	cs := newClients(url)
+func runRequestReply(ctx context.Context, srv *Server, row Row, subject string) (Sample, error) {
+	cs := newClients(srv)
 	defer cs.close()
 
 	respond := func(m *nats.Msg) {

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -13,6 +14,9 @@ type MatrixConfig struct {
 	Reps     int           // repetitions of every row against every server
 	Timeout  time.Duration // one run that takes longer fails
 	Progress io.Writer     // one line per run; io.Discard for none
+	// TLSServers serve the rows with TLS set: the same servers as RunMatrix's, by the same names and in the
+	// same order, started with TLS (TLSFiles.Start). Without them those rows fail.
+	TLSServers []*Server
 }
 
 // RowResult is one row's outcome against every server, by server name.
@@ -70,10 +74,21 @@ func RunMatrix(ctx context.Context, servers []*Server, rows []Row, cfg MatrixCon
 	for i, row := range rows {
 		samples := map[string][]Sample{}
 		errs := map[string][]error{}
-		eachRep(servers, cfg.Reps, func(rep int, srv *Server) {
+		rowServers := servers
+		if row.TLS {
+			rowServers = cfg.TLSServers
+		}
+		if len(rowServers) != len(servers) {
+			results[i] = RowResult{Row: row, Servers: map[string]Summary{}}
+			for _, srv := range servers {
+				results[i].Servers[srv.Name] = Summarize(row, nil, []error{errors.New("no server serving TLS")})
+			}
+			continue
+		}
+		eachRep(rowServers, cfg.Reps, func(rep int, srv *Server) {
 			subject := fmt.Sprintf("bench.row%d.rep%d", i, rep)
 			sample, err := runOnce(ctx, cfg.Timeout, func(ctx context.Context) (Sample, error) {
-				return Run(ctx, srv.URL, row, subject)
+				return Run(ctx, srv, row, subject)
 			})
 			prefix := fmt.Sprintf("[%2d/%d] %-30s %-11s rep %d/%d:", i+1, len(rows), row.Name, srv.Name, rep+1, cfg.Reps)
 			if err != nil {

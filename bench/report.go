@@ -40,6 +40,12 @@ func (r Report) Markdown() string {
 		"with default limits on loopback for the whole matrix; one nats.go connection per publisher, subscriber, "+
 		"requester and responder, in one driver process on the same machine. MB/s is payload bytes (10^6 B). "+
 		"Ratio is %s / %s: above 1 means %s is faster.\n", r.Reps, r.Subject, r.Baseline, r.Subject)
+	if r.hasTLSRows() {
+		b.WriteString("- TLS rows: a second pair of servers, both started with `--tls --tlscert --tlskey` and the same " +
+			"ECDSA P-256 certificate generated for the run, serves them; nats.go upgrades each connection after the " +
+			"plaintext INFO, with crypto/tls negotiating TLS 1.3 on every side. The ratio compares the two servers' " +
+			"TLS alone, not TLS with plaintext.\n")
+	}
 	fmt.Fprintf(&b, "- Messages per run: %s\n", r.counts())
 	b.WriteString("\n")
 	b.WriteString(r.Tables())
@@ -106,6 +112,15 @@ func (r Report) LatencyTable() string {
 		return ""
 	}
 	return t.String()
+}
+
+func (r Report) hasTLSRows() bool {
+	for _, rr := range r.Rows {
+		if rr.Row.TLS {
+			return true
+		}
+	}
+	return false
 }
 
 // counts lists how many messages each row sends per run, grouping rows that send the same.

@@ -130,6 +130,23 @@ func TestMarkdownNotesFailuresAndNoise(t *testing.T) {
 	}
 }
 
+func TestMarkdownDescribesTLSRowsOnlyWhenThereAreSome(t *testing.T) {
+	r := testReport()
+	if md := r.Markdown(); strings.Contains(md, "TLS rows") {
+		t.Errorf("TLS described without TLS rows:\n%s", md)
+	}
+	tlsRow := Row{Name: "TLS 1→1, 128 B", Kind: PubSub, Payload: 128, Pubs: 1, Subs: 1, Msgs: 100, TLS: true}
+	r.Rows = append(r.Rows, RowResult{Row: tlsRow, Servers: map[string]Summary{
+		"reactor": {Rate: 900, Runs: 3}, "nats-server": {Rate: 1000, Runs: 3}}})
+	md := r.Markdown()
+	if !strings.Contains(md, "- TLS rows: a second pair of servers") {
+		t.Errorf("TLS rows not described:\n%s", md)
+	}
+	if !strings.Contains(md, "| TLS 1→1, 128 B") || !strings.Contains(md, "0.90×") {
+		t.Errorf("TLS row or its ratio missing:\n%s", md)
+	}
+}
+
 func TestIsolationTableJudgesTarget(t *testing.T) {
 	r := &IsolationReport{Msgs: 200_000, Payload: 1024, Servers: []IsolationResult{
 		{Server: "reactor", Alone: Summary{Rate: 100_000, Runs: 3}, WithStuck: Summary{Rate: 95_000, Runs: 3}, CutOff: 3, Checked: 3},

@@ -3,6 +3,7 @@ package bench
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -20,6 +21,8 @@ type Server struct {
 	Name string // "reactor" or "nats-server"
 	Addr string // host:port for clients
 	URL  string // nats://host:port
+	// TLS is what clients trust when the server serves TLS (TLSFiles.Start); nil for plaintext.
+	TLS *tls.Config
 
 	cmd  *exec.Cmd
 	logs *lockedBuffer

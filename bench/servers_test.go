@@ -7,10 +7,11 @@ import (
 	"testing"
 )
 
-// TestStartBothServers: the harness starts and measures both servers, as make bench will.
-func TestStartBothServers(t *testing.T) {
+// testBinaries are reactor and nats-server as make passes them or bin/ holds them; the test is skipped
+// when either has not been built.
+func testBinaries(t *testing.T) (reactorBin, natsBin string) {
 	root, _ := filepath.Abs("..")
-	reactorBin, natsBin := os.Getenv("REACTOR_BIN"), os.Getenv("NATS_SERVER_BIN")
+	reactorBin, natsBin = os.Getenv("REACTOR_BIN"), os.Getenv("NATS_SERVER_BIN")
 	if reactorBin == "" {
 		reactorBin = filepath.Join(root, "bin", "reactor")
 	}
@@ -22,6 +23,12 @@ func TestStartBothServers(t *testing.T) {
 			t.Skipf("%s not built (make build tools)", bin)
 		}
 	}
+	return reactorBin, natsBin
+}
+
+// TestStartBothServers: the harness starts and measures both servers, as make bench will.
+func TestStartBothServers(t *testing.T) {
+	reactorBin, natsBin := testBinaries(t)
 	r, err := StartReactor(reactorBin)
 	if err != nil {
 		t.Fatal(err)

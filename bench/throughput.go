@@ -13,8 +13,8 @@ import (
 // runThroughput runs a PubOnly or PubSub row: subscribers first, each confirmed by a Flush (the server has
 // processed its SUB before anything is published), then the publishers, each sending its share of row.Msgs
 // as fast as nats.go will take them.
-func runThroughput(ctx context.Context, url string, row Row, subject string) (Sample, error) {
-	cs := newClients(url)
+func runThroughput(ctx context.Context, srv *Server, row Row, subject string) (Sample, error) {
+	cs := newClients(srv)
 	defer cs.close()
 
 	var arrivals *tally

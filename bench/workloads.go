@@ -27,6 +27,7 @@ type Row struct {
 	Pubs    int  // publishers, or requesters for RequestReply
 	Subs    int  // subscribers (PubSub), each on its own connection
 	Queue   bool // the subscribers share one queue group, so each message reaches one of them
+	TLS     bool // every client connects over TLS, to the servers started with TLS (MatrixConfig.TLSServers)
 	Msgs    int  // messages published per run over all publishers, or requests over all requesters
 }
 
@@ -42,7 +43,8 @@ func (r Row) Deliveries() int {
 // servers do exactly the same work and a run ends by itself. The counts make each row take one to two
 // seconds against reactor on a 2-core machine: they shrink with payload and fan-out, since the server's
 // work grows with the bytes it copies and the messages it delivers. scale multiplies them all (0.1 for a
-// quick look; any row keeps at least one message per publisher).
+// quick look; any row keeps at least one message per publisher). The TLS rows send fewer: encryption on
+// both sides of every connection takes most of the time there.
 func Rows(scale float64) []Row {
 	n := func(count, pubs int) int { return max(pubs, int(float64(count)*scale)) }
 	return []Row{
@@ -59,6 +61,8 @@ func Rows(scale float64) []Row {
 		{Name: "4→1, 128 B", Kind: PubSub, Payload: 128, Pubs: 4, Subs: 1, Msgs: n(3_000_000, 4)},
 		{Name: "req/reply, 1 requester, 16 B", Kind: RequestReply, Payload: 16, Pubs: 1, Msgs: n(10_000, 1)},
 		{Name: "req/reply, 8 requesters, 16 B", Kind: RequestReply, Payload: 16, Pubs: 8, Msgs: n(50_000, 8)},
+		{Name: "TLS pub only, 128 B", Kind: PubOnly, Payload: 128, Pubs: 1, Msgs: n(3_000_000, 1), TLS: true},
+		{Name: "TLS 1→1, 128 B", Kind: PubSub, Payload: 128, Pubs: 1, Subs: 1, Msgs: n(1_000_000, 1), TLS: true},
 	}
 }
 
@@ -77,15 +81,14 @@ func (s Sample) Rate() float64 {
 	return float64(s.Msgs) / s.Elapsed.Seconds()
 }
 
-// Run drives one run of row against the server at url and returns what it measured. It gives up when ctx
-// ends, tearing down every connection it opened, so a server that stalls fails the row instead of hanging
-// the matrix.
-func Run(ctx context.Context, url string, row Row, subject string) (Sample, error) {
+// Run drives one run of row against srv and returns what it measured. It gives up when ctx ends, tearing
+// down every connection it opened, so a server that stalls fails the row instead of hanging the matrix.
+func Run(ctx context.Context, srv *Server, row Row, subject string) (Sample, error) {
 	switch row.Kind {
 	case PubOnly, PubSub:
-		return runThroughput(ctx, url, row, subject)
+		return runThroughput(ctx, srv, row, subject)
 	case RequestReply:
-		return runRequestReply(ctx, url, row, subject)
+		return runRequestReply(ctx, srv, row, subject)
 	}
 	return Sample{}, fmt.Errorf("row %q: unknown kind %d", row.Name, row.Kind)
 }

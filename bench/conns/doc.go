@@ -18,7 +18,13 @@
 //
 // A subscriber (rawconn.go) is a raw TCP connection, not nats.go, which costs far too much per
 // connection for tens of thousands of them: read INFO, send CONNECT, SUB and PING, wait for PONG, then one
-// goroutine per connection reads MSG and answers the server's PINGs. Workers talk to the driver in JSON
+// goroutine per connection reads MSG and answers the server's PINGs.
+//
+// With -tls (Config.TLS) every count is measured again, after the plaintext rows, against both servers
+// serving TLS with one certificate generated for the run (bench.GenerateTLS; the files are removed at
+// the end). Subscribers and publisher then read the plaintext INFO, complete a crypto/tls handshake
+// trusting the run's CA (the workers get its path), and speak the same protocol inside the session. The
+// report marks those rows "(TLS)", gives their ratio, and what TLS adds per connection over plaintext. Workers talk to the driver in JSON
 // lines on stdout and take commands on stdin (control.go); end of stdin means "close everything and exit",
 // so a driver that dies, however it dies, takes its workers with it.
 //

@@ -45,6 +45,7 @@ type fleetPlan struct {
 	firstSrc  int    // index of the first worker's source address (sourceAddr)
 	dialers   int    // handshakes in flight per worker
 	timeout   time.Duration
+	tlsCA     string // the CA the workers trust when the server serves TLS; "" for plaintext
 }
 
 // shares splits conns over as few workers as perWorker allows, as evenly as possible.
@@ -65,7 +66,7 @@ func startFleet(ctx context.Context, plan fleetPlan) (*fleet, error) {
 	f := &fleet{}
 	for i, share := range plan.shares() {
 		cfg := workerConfig{addr: plan.addr, conns: share, src: sourceAddr(plan.firstSrc + i),
-			dialers: plan.dialers, timeout: plan.timeout}
+			dialers: plan.dialers, timeout: plan.timeout, tlsCA: plan.tlsCA}
 		w, err := startWorker(ctx, plan.self, cfg)
 		if err != nil {
 			f.close()

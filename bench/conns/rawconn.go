@@ -3,6 +3,7 @@ package conns
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -14,9 +15,13 @@ import (
 // rawConn is a NATS client connection spoken by hand: tens of thousands of them must cost the client side
 // little, and nats.go carries goroutines, buffers and timers per connection that a driver holding 19,000
 // idle subscribers cannot afford.
+//
+// Over TLS it reads the plaintext INFO, then runs the TLS handshake and speaks the protocol inside the
+// session, as nats.go does by default with a server that requires TLS.
 type rawConn struct {
-	conn   *net.TCPConn
-	reader *bufio.Reader // owned by the goroutine that runs handshake, then serve
+	tcp    *net.TCPConn  // the socket: deadlines, and the abortive close
+	conn   net.Conn      // what the protocol is spoken over: tcp, or a TLS session on it
+	reader *bufio.Reader // of conn; owned by the goroutine that runs handshake, then serve
 }
 
 const (
@@ -35,10 +40,10 @@ var (
 	pong              = []byte("PONG\r\n")
 )
 
-// dialRaw connects from src (nil: any local address) to addr and completes the handshake: read INFO, send
-// greeting (which must end in PING), wait for PONG. The server's PONG to our PING means it has processed
-// everything before it, including the SUB.
-func dialRaw(src net.IP, addr string, greeting []byte) (*rawConn, error) {
+// dialRaw connects from src (nil: any local address) to addr and completes the handshake: read INFO, run
+// the TLS handshake when tlsConfig is not nil, send greeting (which must end in PING), wait for PONG. The
+// server's PONG to our PING means it has processed everything before it, including the SUB.
+func dialRaw(src net.IP, addr string, greeting []byte, tlsConfig *tls.Config) (*rawConn, error) {
 	dialer := net.Dialer{Timeout: dialTimeout}
 	if src != nil {
 		dialer.LocalAddr = &net.TCPAddr{IP: src}
@@ -47,16 +52,17 @@ func dialRaw(src net.IP, addr string, greeting []byte) (*rawConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	rc := &rawConn{conn: c.(*net.TCPConn), reader: bufio.NewReaderSize(c, readBufferSize)}
-	if err := rc.handshake(greeting); err != nil {
+	tcp := c.(*net.TCPConn)
+	rc := &rawConn{tcp: tcp, conn: tcp, reader: bufio.NewReaderSize(c, readBufferSize)}
+	if err := rc.handshake(greeting, tlsConfig); err != nil {
 		rc.abort()
 		return nil, err
 	}
 	return rc, nil
 }
 
-func (rc *rawConn) handshake(greeting []byte) error {
-	if err := rc.conn.SetDeadline(time.Now().Add(handshakeTimeout)); err != nil {
+func (rc *rawConn) handshake(greeting []byte, tlsConfig *tls.Config) error {
+	if err := rc.tcp.SetDeadline(time.Now().Add(handshakeTimeout)); err != nil {
 		return err
 	}
 	info, err := rc.reader.ReadString('\n')
@@ -65,6 +71,19 @@ func (rc *rawConn) handshake(greeting []byte) error {
 	}
 	if !strings.HasPrefix(info, "INFO ") {
 		return fmt.Errorf("expected INFO, got %q", truncate(info, 80))
+	}
+	if tlsConfig != nil {
+		if !strings.Contains(info, `"tls_required":true`) {
+			return errors.New("INFO without tls_required from a server meant to serve TLS")
+		}
+		if rc.reader.Buffered() > 0 { // the server waits for our ClientHello; nothing may follow INFO
+			return errors.New("bytes after INFO before the TLS handshake")
+		}
+		session := tls.Client(rc.tcp, tlsConfig)
+		if err := session.Handshake(); err != nil {
+			return fmt.Errorf("TLS handshake: %w", err)
+		}
+		rc.conn, rc.reader = session, bufio.NewReaderSize(session, readBufferSize)
 	}
 	if _, err := rc.conn.Write(greeting); err != nil {
 		return fmt.Errorf("write CONNECT: %w", err)
@@ -76,7 +95,7 @@ func (rc *rawConn) handshake(greeting []byte) error {
 		}
 		switch {
 		case strings.HasPrefix(line, "PONG"):
-			return rc.conn.SetDeadline(time.Time{})
+			return rc.tcp.SetDeadline(time.Time{})
 		case strings.HasPrefix(line, "PING"):
 			if _, err := rc.conn.Write(pong); err != nil {
 				return err
@@ -141,8 +160,8 @@ func (rc *rawConn) publish(payload []byte) error {
 }
 
 // abort closes with a reset rather than a FIN, so the client side leaves no TIME_WAIT sockets holding
-// ports for the runs that follow.
+// ports for the runs that follow. A TLS session is dropped with its socket, without a close_notify.
 func (rc *rawConn) abort() {
-	_ = rc.conn.SetLinger(0)
-	_ = rc.conn.Close()
+	_ = rc.tcp.SetLinger(0)
+	_ = rc.tcp.Close()
 }

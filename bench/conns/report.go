@@ -34,6 +34,12 @@ func (rep Report) Markdown() string {
 		"a %v idle window over which idle CPU is measured; one publisher, connected before the baseline, then "+
 		"sends %d messages one at a time (fan-out is the median).\n\n",
 		fanoutSubject, rep.Config.PerWorker, rep.Config.Dialers, rep.Config.IdleWindow, rep.Config.Rounds)
+	if rep.Config.TLS {
+		w("Rows marked (TLS) (`-tls`) measure the same with both servers serving TLS (`--tls --tlscert --tlskey`, one " +
+			"ECDSA P-256 certificate generated for the run): every subscriber and the publisher read the " +
+			"plaintext INFO, complete a TLS handshake (crypto/tls, TLS 1.3), then send CONNECT, SUB and PING " +
+			"inside the session, as nats.go does. Idle means handshake done and PING answered.\n\n")
+	}
 	if rep.Aborted != "" {
 		w("**Run aborted: %s.** The rows below are what was measured before that.\n\n", rep.Aborted)
 	}
@@ -50,27 +56,49 @@ func (rep Report) Markdown() string {
 		if r.ConnectTime > 0 {
 			connect = fmt.Sprintf("%.2f", r.ConnectTime.Seconds())
 		}
-		w("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.Server, nWithConnected(r), mib(r.RSSBefore),
+		w("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.Label(), nWithConnected(r), mib(r.RSSBefore),
 			mib(r.RSSAfter), kib(r.RSSPerConn()), bytesOrDash(r.Kernel.PerSocket), connect, fanout, percent(r.IdleCPU))
 	}
 	w("\n")
 
 	w("**RSS per connection, reactor / nats-server** (target ≤ 0.25):\n\n")
-	for _, n := range rep.Config.Counts {
-		reactor, nats := rep.find("reactor", n), rep.find("nats-server", n)
-		ratio := Ratio(reactor.RSSPerConn(), nats.RSSPerConn())
-		if ratio < 0 {
-			w("- N=%d: —\n", n)
-			continue
+	for _, tls := range rep.transports() {
+		for _, n := range rep.Config.Counts {
+			reactor, nats := rep.find("reactor", n, tls), rep.find("nats-server", n, tls)
+			what := fmt.Sprintf("N=%d", n)
+			if tls {
+				what += " over TLS"
+			}
+			ratio := Ratio(reactor.RSSPerConn(), nats.RSSPerConn())
+			if ratio < 0 {
+				w("- %s: —\n", what)
+				continue
+			}
+			verdict := "met"
+			if ratio > 0.25 {
+				verdict = "not met"
+			}
+			w("- %s: %s / %s = **%.3f** (1/%.1f) — target %s\n", what, kib(reactor.RSSPerConn()), kib(nats.RSSPerConn()),
+				ratio, 1/ratio, verdict)
 		}
-		verdict := "met"
-		if ratio > 0.25 {
-			verdict = "not met"
-		}
-		w("- N=%d: %s / %s = **%.3f** (1/%.1f) — target %s\n", n, kib(reactor.RSSPerConn()), kib(nats.RSSPerConn()),
-			ratio, 1/ratio, verdict)
 	}
 	w("\n")
+	if rep.Config.TLS {
+		w("**What TLS adds per idle connection** (RSS/conn over TLS minus plaintext, same N):\n\n")
+		for _, n := range rep.Config.Counts {
+			var parts []string
+			for _, server := range []string{"reactor", "nats-server"} {
+				plain, tls := rep.find(server, n, false).RSSPerConn(), rep.find(server, n, true).RSSPerConn()
+				added := "—"
+				if plain >= 0 && tls >= 0 {
+					added = fmt.Sprintf("%+.2f KiB", (tls-plain)/1024)
+				}
+				parts = append(parts, server+" "+added)
+			}
+			w("- N=%d: %s\n", n, strings.Join(parts, ", "))
+		}
+		w("\n")
+	}
 
 	w("## Projection to %s idle connections on one host\n\n", bench.Thousands(int64(rep.Projection)))
 	w("(RSS/conn + kernel bytes/conn) × %s, in GiB, from each measured row. The last column adds the "+
@@ -83,7 +111,7 @@ func (rep Report) Markdown() string {
 		if per := r.PerConn(); per >= 0 && r.SlabPerConn >= 0 {
 			withSlab = ProjectGiB(per+r.SlabPerConn, rep.Projection)
 		}
-		w("| %s | %d | %s | %s | %s | %s |\n", r.Server, r.N, kib(r.RSSPerConn()), bytesOrDash(r.Kernel.PerSocket),
+		w("| %s | %d | %s | %s | %s | %s |\n", r.Label(), r.N, kib(r.RSSPerConn()), bytesOrDash(r.Kernel.PerSocket),
 			gib(ProjectGiB(r.PerConn(), rep.Projection)), gib(withSlab))
 	}
 	w("\nAt that scale one process needs about a million open files, far beyond this machine's hard cap of " +
@@ -97,7 +125,7 @@ func (rep Report) Markdown() string {
 	w("| server | N | connected | failed | fan-out ms min / median / max (rounds ok / sent) | RSS after fan-out | slab bytes/socket (est.) | kernel method (sockets) | machine busy %% in idle window |\n")
 	w("|---|---:|---:|---:|---|---:|---:|---|---:|\n")
 	for _, r := range rep.Results {
-		w("| %s | %d | %d | %d | %s | %s | %s | %s (%d) | %s |\n", r.Server, r.N, r.Connected, r.Failed,
+		w("| %s | %d | %d | %d | %s | %s | %s | %s (%d) | %s |\n", r.Label(), r.N, r.Connected, r.Failed,
 			fanoutSpread(r), mib(r.RSSAfterFanout), bytesOrDash(r.SlabPerConn), orDash(r.Kernel.Method), r.Kernel.Sockets,
 			percent(r.MachineBusy))
 	}
@@ -111,7 +139,7 @@ func (rep Report) Markdown() string {
 		"idle CPU divided by the cores, and much more means the run shared the machine and its timings are suspect.\n")
 	var notes []string
 	for _, r := range rep.Results {
-		tag := fmt.Sprintf("%s N=%d", r.Server, r.N)
+		tag := fmt.Sprintf("%s N=%d", r.Label(), r.N)
 		if r.FirstError != "" {
 			notes = append(notes, fmt.Sprintf("%s: %d connections failed; first: %s", tag, r.Failed, r.FirstError))
 		}
@@ -131,13 +159,21 @@ func (rep Report) Markdown() string {
 	return b.String()
 }
 
-func (rep Report) find(server string, n int) Result {
+func (rep Report) find(server string, n int, tls bool) Result {
 	for _, r := range rep.Results {
-		if r.Server == server && r.N == n {
+		if r.Server == server && r.N == n && r.TLS == tls {
 			return r
 		}
 	}
-	return Result{Server: server, N: n}
+	return Result{Server: server, TLS: tls, N: n}
+}
+
+// transports are plaintext, and TLS when the run measured it: false, then true.
+func (rep Report) transports() []bool {
+	if rep.Config.TLS {
+		return []bool{false, true}
+	}
+	return []bool{false}
 }
 
 func nWithConnected(r Result) string {

@@ -9,6 +9,7 @@ import (
 // (bytes, percentages) or absent (durations), never zero.
 type Result struct {
 	Server string // "reactor" or "nats-server"
+	TLS    bool   // the connections were TLS sessions
 	N      int    // connections asked for
 
 	Connected  int    // subscribers that completed the handshake (got PONG)
@@ -33,6 +34,16 @@ type Result struct {
 	// MachineBusy is the share of all cores busy over the idle window, percent; negative when unknown.
 	// Far above IdleCPU / cores means something else was running and the timings are suspect.
 	MachineBusy float64
+}
+
+// Label names the server and, for TLS, says so: "reactor (TLS)".
+func (r Result) Label() string { return label(r.Server, r.TLS) }
+
+func label(server string, tls bool) string {
+	if tls {
+		return server + " (TLS)"
+	}
+	return server
 }
 
 // RSSPerConn is the server's resident memory per connected subscriber: (after − before) / connected. It

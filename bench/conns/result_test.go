@@ -4,6 +4,7 @@ import (
 	"math"
 	"net"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -126,5 +127,33 @@ func TestBusyPercent(t *testing.T) {
 	}
 	if got := busyPercent(after, after); got >= 0 {
 		t.Fatalf("busyPercent over no ticks = %v, want negative", got)
+	}
+}
+
+func TestReportShowsTLSRowsWithTheirOwnRatio(t *testing.T) {
+	row := func(server string, tls bool, perConn int64) Result {
+		return Result{Server: server, TLS: tls, N: 1000, Connected: 1000, RSSBefore: 10 << 20,
+			RSSAfter: 10<<20 + 1000*perConn, Kernel: KernelMemory{PerSocket: 0, Method: "ss skmem"}}
+	}
+	rep := Report{Config: Config{Counts: []int{1000}, TLS: true}, Projection: 1_000_000, Results: []Result{
+		row("reactor", false, 2048), row("nats-server", false, 49152),
+		row("reactor", true, 8192), row("nats-server", true, 81920),
+	}}
+	md := rep.Markdown()
+	for _, want := range []string{
+		"| reactor (TLS) | 1000 |",
+		"| nats-server (TLS) | 1000 |",
+		"- N=1000: 2.00 KiB / 48.00 KiB = **0.042**",
+		"- N=1000 over TLS: 8.00 KiB / 80.00 KiB = **0.100** (1/10.0) — target met",
+		"- N=1000: reactor +6.00 KiB, nats-server +32.00 KiB",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	rep.Config.TLS = false
+	rep.Results = rep.Results[:2]
+	if md := rep.Markdown(); strings.Contains(md, "TLS") {
+		t.Errorf("a plaintext run mentions TLS:\n%s", md)
 	}
 }

@@ -23,6 +23,9 @@ type Config struct {
 	IdleWindow time.Duration // how long idle CPU is measured over
 	Rounds     int           // fan-out rounds; the median is reported
 	Timeout    time.Duration // the whole run's limit, also handed to each worker as its own
+	// TLS measures every count a second time with both servers serving TLS: the subscribers (and the
+	// publisher) complete a TLS handshake after the plaintext INFO and speak inside the session.
+	TLS bool
 
 	Progress io.Writer // one line per step, for the person watching
 }
@@ -38,6 +41,17 @@ type server struct {
 	name  string
 	bin   string
 	start func(bin string, extraArgs ...string) (*bench.Server, error)
+	tls   *bench.TLSFiles // the certificate it serves TLS with; nil for plaintext
+}
+
+func (s server) label() string { return label(s.name, s.tls != nil) }
+
+// run starts the server, serving TLS if it is to.
+func (s server) run() (*bench.Server, error) {
+	if s.tls != nil {
+		return s.tls.Start(s.start, s.bin)
+	}
+	return s.start(s.bin)
 }
 
 // Run measures every server at every count, one fresh server process at a time, reactor first. It returns
@@ -49,8 +63,19 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	}
 	defer os.RemoveAll(dir)
 	servers := []server{
-		{"reactor", cfg.ReactorBin, bench.StartReactor},
-		{"nats-server", cfg.NatsServerBin, bench.StartNatsServer},
+		{name: "reactor", bin: cfg.ReactorBin, start: bench.StartReactor},
+		{name: "nats-server", bin: cfg.NatsServerBin, start: bench.StartNatsServer},
+	}
+	if cfg.TLS {
+		certs, err := bench.GenerateTLS()
+		if err != nil {
+			return nil, err
+		}
+		defer certs.Remove()
+		for _, s := range servers[:2] {
+			s.tls = certs
+			servers = append(servers, s)
+		}
 	}
 	var results []Result
 	nextSrc := 0
@@ -58,6 +83,9 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		for _, s := range servers {
 			plan := fleetPlan{self: cfg.Self, conns: n, perWorker: cfg.PerWorker, firstSrc: nextSrc,
 				dialers: cfg.Dialers, timeout: cfg.Timeout}
+			if s.tls != nil {
+				plan.tlsCA = s.tls.CA
+			}
 			nextSrc += len(plan.shares()) // fresh source addresses for every run; see srcaddr.go
 			r := measure(ctx, cfg, s, plan)
 			results = append(results, r)
@@ -72,7 +100,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 // measure runs one server at one count. Whatever fails is recorded in the result, which keeps what was
 // measured before the failure.
 func measure(ctx context.Context, cfg Config, s server, plan fleetPlan) Result {
-	r := Result{Server: s.name, N: plan.conns,
+	r := Result{Server: s.name, TLS: s.tls != nil, N: plan.conns,
 		Kernel: KernelMemory{PerSocket: -1}, SlabPerConn: -1, IdleCPU: -1, MachineBusy: -1}
 	r.Err = measureInto(ctx, cfg, s, plan, &r)
 	return r
@@ -80,14 +108,14 @@ func measure(ctx context.Context, cfg Config, s server, plan fleetPlan) Result {
 
 func measureInto(ctx context.Context, cfg Config, s server, plan fleetPlan, r *Result) (problem string) {
 	logf := func(format string, args ...any) {
-		fmt.Fprintf(cfg.Progress, "%s N=%d: %s\n", s.name, plan.conns, fmt.Sprintf(format, args...))
+		fmt.Fprintf(cfg.Progress, "%s N=%d: %s\n", s.label(), plan.conns, fmt.Sprintf(format, args...))
 	}
 	defer func() {
 		if problem != "" {
 			logf("stopped: %s", problem)
 		}
 	}()
-	srv, err := s.start(s.bin)
+	srv, err := s.run()
 	if err != nil {
 		return err.Error()
 	}
@@ -95,7 +123,7 @@ func measureInto(ctx context.Context, cfg Config, s server, plan fleetPlan, r *R
 	logf("started pid %d on %s", srv.PID(), srv.Addr)
 
 	// The publisher connects before the baseline, so the difference is the subscribers alone.
-	pub, err := dialRaw(nil, srv.Addr, publishGreeting)
+	pub, err := dialRaw(nil, srv.Addr, publishGreeting, srv.TLS)
 	if err != nil {
 		return "publisher: " + err.Error()
 	}

@@ -2,6 +2,7 @@ package conns
 
 import (
 	"bufio"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -13,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/reactor-nats/reactor/bench"
 )
 
 // WorkerFlag, as the first argument, makes the conns binary a worker: it holds a share of the subscribers
@@ -26,6 +29,7 @@ type workerConfig struct {
 	src     net.IP        // source address for all of them
 	dialers int           // handshakes in flight at once
 	timeout time.Duration // the worker exits after this, whatever the driver does
+	tlsCA   string        // the CA to trust when the server serves TLS; "" for plaintext
 }
 
 func (c workerConfig) args() []string {
@@ -35,6 +39,7 @@ func (c workerConfig) args() []string {
 		"-src", c.src.String(),
 		"-dialers", strconv.Itoa(c.dialers),
 		"-timeout", c.timeout.String(),
+		"-tls-ca", c.tlsCA,
 	}
 }
 
@@ -48,6 +53,7 @@ func WorkerMain(args []string) int {
 	fs.StringVar(&src, "src", "", "source address")
 	fs.IntVar(&cfg.dialers, "dialers", 64, "handshakes in flight at once")
 	fs.DurationVar(&cfg.timeout, "timeout", 10*time.Minute, "exit after this long")
+	fs.StringVar(&cfg.tlsCA, "tls-ca", "", "connect over TLS, trusting this CA file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -56,6 +62,14 @@ func WorkerMain(args []string) int {
 		return 2
 	}
 	w := &worker{cfg: cfg, out: json.NewEncoder(os.Stdout)}
+	if cfg.tlsCA != "" {
+		certs, err := bench.LoadTLSFiles(cfg.tlsCA)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "conns worker:", err)
+			return 2
+		}
+		w.tlsConfig = certs.ClientConfig()
+	}
 	if err := w.run(os.Stdin); err != nil {
 		fmt.Fprintf(os.Stderr, "conns worker %s: %v\n", cfg.src, err)
 		return 1
@@ -65,7 +79,8 @@ func WorkerMain(args []string) int {
 
 // worker holds its subscribers open until the driver closes its stdin.
 type worker struct {
-	cfg workerConfig
+	cfg       workerConfig
+	tlsConfig *tls.Config // nil for plaintext; shared by every handshake, never modified
 
 	outMu sync.Mutex // serialises event lines from the command loop and the subscribers' goroutines
 	out   *json.Encoder
@@ -126,7 +141,7 @@ func (w *worker) connectAll() {
 		inFlight <- struct{}{}
 		handshakes.Add(1)
 		go func() {
-			rc, err := dialRaw(w.cfg.src, w.cfg.addr, subscribeGreeting)
+			rc, err := dialRaw(w.cfg.src, w.cfg.addr, subscribeGreeting, w.tlsConfig)
 			<-inFlight
 			if err != nil {
 				failed.Add(1)

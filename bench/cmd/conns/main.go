@@ -1,6 +1,11 @@
 // Command conns is make bench-conns: it holds N idle subscribers against reactor and then nats-server and
 // writes what each connection costs to bench/CONNS.md. Run with -worker it is instead one of its own client
 // processes (see package conns). Flags, wiring and signals only; the measuring is in bench/conns.
+//
+// With -tls every count is measured a second time over TLS, both servers serving one generated
+// certificate, for the memory of an idle TLS connection:
+//
+//	go run ./bench/cmd/conns -tls -n 10000 -reactor bin/reactor -nats-server bin/nats-server -out bench/CONNS.md
 package main
 
 import (
@@ -39,6 +44,7 @@ func drive() int {
 	flag.DurationVar(&cfg.IdleWindow, "idle", 10*time.Second, "idle CPU window")
 	flag.IntVar(&cfg.Rounds, "rounds", 5, "fan-out rounds (median reported)")
 	flag.DurationVar(&cfg.Timeout, "timeout", 10*time.Minute, "abort the whole run after this")
+	flag.BoolVar(&cfg.TLS, "tls", false, "measure every count over TLS too: both servers serve TLS with a certificate generated for the run, and every connection completes a TLS handshake before CONNECT")
 	flag.Parse()
 
 	var err error

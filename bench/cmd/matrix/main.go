@@ -66,16 +66,38 @@ func run() error {
 	defer natsServer.Stop()
 	servers := []*bench.Server{reactor, natsServer}
 	versions := map[string]string{reactor.Name: bench.Version(*reactorBin), natsServer.Name: bench.Version(*natsBin)}
-	cpuBefore := map[string]time.Duration{}
-	for _, s := range servers {
-		cpuBefore[s.Name], _ = s.CPUTime()
-	}
 
 	var rows []bench.Row
+	withTLS := false
 	for _, row := range bench.Rows(*scale) {
 		if selected.MatchString(row.Name) {
 			rows = append(rows, row)
+			withTLS = withTLS || row.TLS
 		}
+	}
+	// The TLS rows have a pair of servers of their own, serving TLS with the same certificate.
+	var tlsServers []*bench.Server
+	if withTLS {
+		certs, err := bench.GenerateTLS()
+		if err != nil {
+			return err
+		}
+		defer certs.Remove()
+		for _, s := range []struct {
+			start func(string, ...string) (*bench.Server, error)
+			bin   string
+		}{{bench.StartReactor, *reactorBin}, {bench.StartNatsServer, *natsBin}} {
+			srv, err := certs.Start(s.start, s.bin)
+			if err != nil {
+				return err
+			}
+			defer srv.Stop()
+			tlsServers = append(tlsServers, srv)
+		}
+	}
+	cpuBefore := map[*bench.Server]time.Duration{}
+	for _, s := range append(servers, tlsServers...) {
+		cpuBefore[s], _ = s.CPUTime()
 	}
 	report := bench.Report{
 		Date:     time.Now(),
@@ -85,7 +107,8 @@ func run() error {
 		Subject:  reactor.Name,
 		Baseline: natsServer.Name,
 	}
-	report.Rows = bench.RunMatrix(ctx, servers, rows, bench.MatrixConfig{Reps: *reps, Timeout: *timeout, Progress: os.Stderr})
+	report.Rows = bench.RunMatrix(ctx, servers, rows, bench.MatrixConfig{Reps: *reps, Timeout: *timeout,
+		Progress: os.Stderr, TLSServers: tlsServers})
 	if selected.MatchString("slow consumer") {
 		report.Isolation = bench.RunIsolation(ctx, servers, bench.IsolationConfig{
 			Msgs: *isoMsgs, Payload: *isoPayload, Reps: *reps, Timeout: *timeout, Progress: os.Stderr,
@@ -95,11 +118,15 @@ func run() error {
 		return fmt.Errorf("interrupted; %s left as it was", *out)
 	}
 
-	for _, s := range servers {
+	for _, s := range append(servers, tlsServers...) {
 		cpu, _ := s.CPUTime()
 		rss, _ := s.RSS()
+		what := versions[s.Name]
+		if s.TLS != nil {
+			what = s.Name + " serving TLS (TLS rows only)"
+		}
 		report.ServerInfo = append(report.ServerInfo, fmt.Sprintf("%s; %.1f s CPU over the run, %.0f MiB RSS at the end",
-			versions[s.Name], (cpu-cpuBefore[s.Name]).Seconds(), float64(rss)/(1<<20)))
+			what, (cpu-cpuBefore[s]).Seconds(), float64(rss)/(1<<20)))
 	}
 
 	fmt.Print(report.Tables())
