@@ -50,7 +50,20 @@ func (c *client) startAuth(a *auth.Authenticator, o *connectOptions) {
 		RemoteIP: c.ip(),
 		Now:      time.Now(),
 	}
-	if t := c.srv.opts.TLS; t != nil && t.VerifyAndMap && c.tls != nil {
+	if w := c.ws; w != nil {
+		r := c.authReq
+		r.ConnType = "WEBSOCKET"
+		fill := func(field *string, cookie string) {
+			if *field == "" {
+				*field = cookie
+			}
+		}
+		fill(&r.JWT, w.jwt)
+		fill(&r.User, w.user)
+		fill(&r.Pass, w.pass)
+		fill(&r.Token, w.token)
+	}
+	if t := c.srv.opts.TLS; t != nil && t.VerifyAndMap && c.tls != nil && c.ws == nil {
 		c.authReq.CertIdentities = certIdentities(c.tls.ConnectionState().PeerCertificates)
 	}
 	c.srv.authWorkers.submit(&authJob{c: c, a: a, req: *c.authReq})

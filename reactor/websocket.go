@@ -30,6 +30,9 @@ type wsConn struct {
 	browser  bool // frames of at most ws.BrowserFrameSize
 	noFrag   bool // a Safari browser: compressed messages go unfragmented
 	dec      ws.Decoder
+
+	// Credentials from the configured cookies, used where CONNECT leaves them out (as nats-server).
+	jwt, user, pass, token string
 }
 
 // WebSocketOptions are the websocket listener's settings (nats-server's websocket block).
@@ -82,6 +85,7 @@ func (c *client) wsInput(buf []byte) (consumed int, action gnet.Action) {
 		consumed = hs.N
 		c.ws.upgraded, c.ws.compress = true, hs.Compress
 		c.ws.browser, c.ws.noFrag = hs.Browser, hs.NoCompressedFragments
+		c.ws.jwt, c.ws.user, c.ws.pass, c.ws.token = hs.JWT, hs.Username, hs.Password, hs.Token
 		opts := hs.DecoderOptions(ws.DefaultLimits(c.parser.Limits.MaxPayload))
 		opts.SkipUTF8 = true // nats-server takes text frames as bytes; the NATS parser checks the protocol
 		c.ws.dec.Reset(opts)

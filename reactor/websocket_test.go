@@ -106,3 +106,16 @@ func TestSecureWebSocket(t *testing.T) {
 		t.Fatal("a ws:// client connected to the wss listener")
 	}
 }
+
+func TestWebSocketConnectionType(t *testing.T) {
+	s := authServer(t, `authorization { users: [{user: w, password: w, allowed_connection_types: ["WEBSOCKET"]}] }`,
+		Options{WebSocket: &WebSocketOptions{Host: "127.0.0.1", NoTLS: true}})
+	wsc, err := nats.Connect(s.wsURL(), nats.UserInfo("w", "w"), nats.Timeout(5*time.Second))
+	if err != nil {
+		t.Fatalf("over WebSocket: %v", err)
+	}
+	wsc.Close()
+	if _, err := nats.Connect(s.clientURL(), nats.UserInfo("w", "w"), nats.NoReconnect()); err == nil {
+		t.Fatal("a WebSocket-only user connected over TCP")
+	}
+}
