@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -121,6 +122,10 @@ func loadConfigFile(path string, f *flags, set map[string]bool) error {
 			continue
 		}
 		if err := k.apply(f, v, set); err != nil {
+			var positioned *config.Error
+			if errors.As(err, &positioned) && positioned.Pos != v.Pos {
+				return err // a key or value inside a block, already placed
+			}
 			return &config.Error{Pos: v.Pos, Msg: fmt.Sprintf("%s: %v", key, err)}
 		}
 	}

@@ -20,9 +20,10 @@ import (
 
 // tlsSettings are the TLS settings from the command line and the file, merged by tlsOptions.
 type tlsSettings struct {
-	enabled bool     // --tls, or a tls block in the file
-	block   tlsBlock // the file's block, then the flags over it
-	flags   tlsBlock // --tlscert, --tlskey, --tlscacert, --tlsverify
+	enabled bool        // --tls, or a tls block in the file
+	pos     *config.Pos // where the file's block is, for errors found when it is built
+	block   tlsBlock    // the file's block, then the flags over it
+	flags   tlsBlock    // --tlscert, --tlskey, --tlscacert, --tlsverify
 }
 
 // tlsBlock reads a tls block into options; certificate files are loaded by buildTLS.
@@ -43,6 +44,8 @@ func applyTLS(f *flags, v *config.Value, _ map[string]bool) error {
 		return err
 	}
 	f.tls.block, f.tls.enabled = *b, true
+	pos := v.Pos
+	f.tls.pos = &pos
 	return nil
 }
 
@@ -65,7 +68,11 @@ func (t *tlsSettings) options(set map[string]bool) (*reactor.TLSOptions, error) 
 	if !t.enabled && !anySet(set, []string{"tls", "tlscert", "tlskey", "tlscacert", "tlsverify"}) {
 		return nil, nil
 	}
-	return b.build()
+	o, err := b.build()
+	if err != nil && t.pos != nil {
+		return nil, &config.Error{Pos: *t.pos, Msg: err.Error()}
+	}
+	return o, err
 }
 
 func parseTLSBlock(v *config.Value) (*tlsBlock, error) {
@@ -110,8 +117,11 @@ func parseTLSBlock(v *config.Value) (*tlsBlock, error) {
 
 // build loads the certificates and makes the options.
 func (b *tlsBlock) build() (*reactor.TLSOptions, error) {
-	if b.cert == "" || b.key == "" {
-		return nil, errors.New("tls: missing 'cert_file' or 'key_file'")
+	switch {
+	case b.cert == "":
+		return nil, errors.New("missing 'cert_file' in TLS configuration")
+	case b.key == "":
+		return nil, errors.New("missing 'key_file' in TLS configuration")
 	}
 	cert, err := tls.LoadX509KeyPair(b.cert, b.key)
 	if err != nil {
