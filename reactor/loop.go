@@ -23,7 +23,7 @@ type loop struct {
 	clients  []*client                  // every connection of this loop; client.loopSlot is its index
 	dirty    []*client                  // connections with queued output, flushed at the end of the current callback
 	iov      [][]byte                   // scratch for writev (client.writeChunks)
-	tlsIn    []byte                     // scratch for decrypted input (tls.go)
+	plainBuf []byte                     // scratch for decrypted input, parsed in place (tls.go)
 	tlsOut   []byte                     // scratch for encrypted output (tls.go)
 	wsOut    []byte                     // scratch for WebSocket frames (websocket.go)
 	outbox   []*batch                   // by destination loop index; nil when nothing is pending for that loop

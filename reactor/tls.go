@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
@@ -32,7 +33,7 @@ const (
 	tlsReady                     // encrypted traffic
 )
 
-// plainChunk is how much plaintext one ReadPlain may return into the loop's scratch buffer.
+// plainChunk is the room made for plaintext before each ReadPlain (a TLS record holds at most 16 KiB).
 const plainChunk = 64 << 10
 
 // startTLS begins c's handshake. It runs on c's loop.
@@ -129,26 +130,39 @@ func (c *client) onTLSTraffic(gc gnet.Conn) gnet.Action {
 
 // readPlain decrypts what has been fed and parses it. It runs on c's loop, in a callback.
 func (c *client) readPlain() gnet.Action {
-	var closed error
-	for {
-		scratch := c.loop.plainScratch()
-		n, err := c.tls.ReadPlain(scratch)
-		if c.ws != nil {
-			c.wsRaw = append(c.wsRaw, scratch[:n]...) // the WebSocket layer reads it first
-		} else {
-			c.plainIn = append(c.plainIn, scratch[:n]...)
-		}
-		if errors.Is(err, tlsconn.ErrWouldBlock) {
-			break
-		}
-		if err != nil {
-			closed = err
-			break
-		}
+	if c.ws != nil {
+		return c.readPlainWS()
 	}
+	// Decrypt into the loop's buffer, after the partial op carried from the last read, and parse it there:
+	// only what is left unparsed is copied out, to c.plainIn.
+	in := append(c.loop.plainBuf[:0], c.plainIn...)
+	closed := c.decryptInto(&in)
 	c.flushTLS() // answers crypto/tls wrote from inside Read (a TLS 1.3 KeyUpdate)
 	action := gnet.None
-	if c.ws != nil && len(c.wsRaw) > 0 {
+	used := 0
+	if !c.authPending {
+		used, action = c.readOps(in)
+	}
+	c.plainIn = append(c.plainIn[:0], in[used:]...)
+	if len(c.plainIn) == 0 && cap(c.plainIn) > plainChunk {
+		c.plainIn = nil // an idle connection keeps no large buffer
+	}
+	if cap(in) <= 4<<20 {
+		c.loop.plainBuf = in[:0]
+	}
+	if c.authPending && len(c.plainIn) > c.parser.Limits.MaxControlLine+c.parser.Limits.MaxPayload {
+		c.setReason(reasonAuthViolation)
+		c.closeWithErr(nil)
+	}
+	return c.afterDecrypt(action, closed)
+}
+
+// readPlainWS is readPlain on wss: the decrypted bytes go through the WebSocket layer first.
+func (c *client) readPlainWS() gnet.Action {
+	closed := c.decryptInto(&c.wsRaw)
+	c.flushTLS()
+	action := gnet.None
+	if len(c.wsRaw) > 0 {
 		var used int
 		used, action = c.wsInput(c.wsRaw)
 		rest := copy(c.wsRaw, c.wsRaw[used:])
@@ -160,6 +174,31 @@ func (c *client) readPlain() gnet.Action {
 	if action == gnet.None {
 		action = c.parsePlain()
 	}
+	return c.afterDecrypt(action, closed)
+}
+
+// decryptInto appends every complete record's plaintext to *dst. It returns the session's final error
+// (io.EOF for a close_notify), or nil when it only needs more input.
+func (c *client) decryptInto(dst *[]byte) error {
+	in := *dst
+	defer func() { *dst = in }()
+	for {
+		if cap(in)-len(in) < plainChunk/4 {
+			in = slices.Grow(in, plainChunk)
+		}
+		n, err := c.tls.ReadPlain(in[len(in):cap(in)])
+		in = in[:len(in)+n]
+		if errors.Is(err, tlsconn.ErrWouldBlock) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// afterDecrypt closes the connection once its input is processed if the session has ended.
+func (c *client) afterDecrypt(action gnet.Action, closed error) gnet.Action {
 	if closed != nil && action == gnet.None {
 		if !errors.Is(closed, io.EOF) {
 			c.srv.log.Debug().Uint64("cid", c.cid).Err(closed).Msg("TLS read error")
@@ -220,14 +259,6 @@ func (c *client) writeTLSBytes(b []byte) {
 		_, _ = c.conn.Write(out)
 	}
 	c.loop.keepTLSScratch(out)
-}
-
-// plainScratch is the loop's buffer for one ReadPlain.
-func (l *loop) plainScratch() []byte {
-	if l.tlsIn == nil {
-		l.tlsIn = make([]byte, plainChunk)
-	}
-	return l.tlsIn
 }
 
 // keepTLSScratch keeps the buffer ciphertext was built in for the next write, unless it grew very large.
