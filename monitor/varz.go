@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"crypto/x509"
 	"net"
 	"net/http"
 	"runtime"
@@ -22,6 +23,8 @@ type Varz struct {
 	Host                 string               `json:"host"`
 	Port                 int                  `json:"port"`
 	AuthRequired         bool                 `json:"auth_required,omitempty"`
+	TLSRequired          bool                 `json:"tls_required,omitempty"`
+	TLSVerify            bool                 `json:"tls_verify,omitempty"`
 	MaxConnections       int                  `json:"max_connections"`
 	MaxSubscriptions     int                  `json:"max_subscriptions,omitempty"`
 	PingInterval         time.Duration        `json:"ping_interval"` // nanoseconds
@@ -40,7 +43,8 @@ type Varz struct {
 	MQTT                 MQTTOptsVarz         `json:"mqtt"`
 	Websocket            WebsocketOptsVarz    `json:"websocket"`
 	JetStream            JetStreamVarz        `json:"jetstream"`
-	TLSTimeout           float64              `json:"tls_timeout"`    // seconds
+	TLSTimeout           float64              `json:"tls_timeout"` // seconds
+	TLSCertNotAfter      *time.Time           `json:"tls_cert_not_after,omitempty"`
 	WriteDeadline        time.Duration        `json:"write_deadline"` // nanoseconds
 	Start                time.Time            `json:"start"`
 	Now                  time.Time            `json:"now"`
@@ -80,12 +84,11 @@ type Varz struct {
 // and emits {} while the feature is off; the package that adds a feature gives its object the fields,
 // checked against the reference with the feature on.
 type (
-	ClusterOptsVarz   struct{}
-	GatewayOptsVarz   struct{}
-	LeafNodeOptsVarz  struct{}
-	MQTTOptsVarz      struct{}
-	WebsocketOptsVarz struct{}
-	JetStreamVarz     struct{}
+	ClusterOptsVarz  struct{}
+	GatewayOptsVarz  struct{}
+	LeafNodeOptsVarz struct{}
+	MQTTOptsVarz     struct{}
+	JetStreamVarz    struct{}
 )
 
 // SlowConsumersStats splits slow consumers by connection kind; reactor has only clients so far.
@@ -147,7 +150,11 @@ func (m *Server) varz(now time.Time) *Varz {
 		MaxControlLine:       opts.MaxControlLine,
 		MaxPayload:           opts.MaxPayload,
 		MaxPending:           opts.MaxPending,
-		TLSTimeout:           defaultTLSTimeout,
+		TLSTimeout:           tlsTimeout(opts),
+		TLSCertNotAfter:      certNotAfter(opts),
+		TLSRequired:          opts.TLS != nil && !opts.TLS.AllowNonTLS,
+		TLSVerify:            opts.TLS != nil && opts.TLS.Verify,
+		Websocket:            websocketVarz(opts, m.srv.WebSocketPort()),
 		WriteDeadline:        opts.WriteDeadline,
 		Start:                m.srv.StartTime().UTC(),
 		Now:                  now.UTC(),
@@ -203,4 +210,56 @@ func authTimeout(opts reactor.Options) float64 {
 		return opts.Auth.Timeout().Seconds()
 	}
 	return defaultAuthTimeout
+}
+
+// WebsocketOptsVarz is /varz's websocket object: empty without a websocket listener.
+type WebsocketOptsVarz struct {
+	Host             string        `json:"host,omitempty"`
+	Port             int           `json:"port,omitempty"`
+	HandshakeTimeout time.Duration `json:"handshake_timeout,omitempty"`
+	NoTLS            bool          `json:"no_tls,omitempty"`
+	SameOrigin       bool          `json:"same_origin,omitempty"`
+	AllowedOrigins   []string      `json:"allowed_origins,omitempty"`
+	Compression      bool          `json:"compression,omitempty"`
+}
+
+func websocketVarz(opts reactor.Options, port int) WebsocketOptsVarz {
+	w := opts.WebSocket
+	if w == nil {
+		return WebsocketOptsVarz{}
+	}
+	host := w.Host
+	if host == "" {
+		host = reactor.DefaultHost
+	}
+	return WebsocketOptsVarz{
+		Host: host, Port: port, HandshakeTimeout: w.HandshakeTimeout, NoTLS: w.NoTLS,
+		SameOrigin: w.Upgrader.SameOrigin, AllowedOrigins: w.Upgrader.AllowedOrigins,
+		Compression: w.Upgrader.Compression,
+	}
+}
+
+// tlsTimeout is the client port's TLS handshake timeout in seconds.
+func tlsTimeout(opts reactor.Options) float64 {
+	if opts.TLS != nil && opts.TLS.Timeout > 0 {
+		return opts.TLS.Timeout.Seconds()
+	}
+	return defaultTLSTimeout
+}
+
+// certNotAfter is when the client port's certificate expires, as nats-server reports it.
+func certNotAfter(opts reactor.Options) *time.Time {
+	if opts.TLS == nil || opts.TLS.Config == nil || len(opts.TLS.Config.Certificates) == 0 {
+		return nil
+	}
+	c := opts.TLS.Config.Certificates[0]
+	leaf := c.Leaf
+	if leaf == nil && len(c.Certificate) > 0 {
+		leaf, _ = x509.ParseCertificate(c.Certificate[0])
+	}
+	if leaf == nil {
+		return nil
+	}
+	t := leaf.NotAfter.UTC()
+	return &t
 }

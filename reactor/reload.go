@@ -85,6 +85,9 @@ func (s *Server) ConfigLoadTime() time.Time {
 	return s.loaded
 }
 
+// WebSocketPort is the websocket listener's bound port; 0 without one.
+func (s *Server) WebSocketPort() int { return s.wsPort }
+
 // StartTime is when the server was made.
 func (s *Server) StartTime() time.Time { return s.start }
 
