@@ -35,7 +35,10 @@
 //
 // # What this relies on in crypto/tls
 //
-// Read from the Go 1.26 sources ($GOROOT/src/crypto/tls/conn.go):
+// Read from the Go 1.26 sources, $GOROOT/src/crypto/tls/conn.go unless another file is named. The bytewise
+// cases of TestHandshakeAndDataBothWays (a ReadPlain after every byte, so ErrWouldBlock inside every record
+// header and body) fail if the first two stop holding; TestKeyUpdateIsAnsweredThroughTakeOutput and
+// TestSessionTicketsResume hold the third.
 //
 //   - A temporary error from the transport is not sticky. readRecordOrCCS calls readFromUntil for the record
 //     header and again for its body, and after either failure records the error in c.in.err (which fails
@@ -49,9 +52,10 @@
 //     records likewise stays in c.hand (readHandshakeBytes).
 //   - Read after the handshake does no handshake work: Conn.Read calls Handshake, whose handshakeContext
 //     returns on c.isHandshakeComplete.Load(). It then loops "for c.input.Len() == 0 { readRecord ... for
-//     c.hand.Len() > 0 { handlePostHandshakeMessage } }": TLS 1.3 NewSessionTicket (handleNewSessionTicket,
-//     client side) and KeyUpdate (handleKeyUpdate) are processed inside Read, and handleKeyUpdate writes its
-//     answer with writeRecordLocked, through the pipe, during Read. That is why ReadPlain may leave output.
+//     c.hand.Len() > 0 { handlePostHandshakeMessage } }": TLS 1.3 NewSessionTicket (handleNewSessionTicket
+//     in handshake_client_tls13.go, client side) and KeyUpdate (handleKeyUpdate) are processed inside Read,
+//     and handleKeyUpdate writes its answer with writeRecordLocked, through the pipe, during Read. That is
+//     why ReadPlain may leave output.
 //   - Read may return n > 0 with our temporary error: after a record it reads on when the next one starts like
 //     an alert ("predict" a close_notify); ReadPlain turns that into (n, nil).
 //   - Write never waits on the pipe for anything but the append: Conn.Write encrypts each record with
@@ -60,8 +64,9 @@
 //   - Handshake with context.Background starts no goroutine of its own (handshakeContext only arms
 //     context.AfterFunc when ctx.Done() is non-nil), and after a failure it flushes the alert it wrote
 //     (c.flush()), which reaches the loop through TakeOutput.
-//   - The TLS 1.3 server writes its session tickets inside the handshake
-//     (serverHandshakeStateTLS13.sendSessionTickets), so nothing of the server's handshake is left for later.
+//   - The TLS 1.3 server writes its session tickets inside the handshake (serverHandshakeStateTLS13.handshake
+//     calls sendSessionTickets, handshake_server_tls13.go), so nothing of the server's handshake is left for
+//     after it.
 //
 // # Memory
 //
@@ -78,6 +83,23 @@
 // AES-GCM states (about 1.8 KiB), rawInput and hand as the ClientHello left them (about 3.5 KiB); the Session
 // itself is 128 bytes. After one 16 KiB record from the peer: about 22.6 KiB, rawInput having grown to hold
 // it. The engine's notify closure and connection state come on top.
+//
+// # From the engine
+//
+// Per connection, on its loop (socket_test.go's echo server does all of this on one gnet loop):
+//
+//  1. OnOpen: NewServerSession(cfg, notify), where notify Executes a preallocated task on the loop. TLS
+//     first (handshake_first): Start at once. Otherwise send the plaintext INFO and, at the first byte,
+//     Start if LooksLikeTLS, else treat it as a plaintext client.
+//  2. OnTraffic during the handshake: n := Feed(in); Discard(n) only if n > 0 (gnet's Discard(0) drops
+//     everything); if n < len(in), pause reads until notified.
+//  3. The task: check the connection is open; write TakeOutput; then HandshakeState: on an error close (the
+//     alert is in what was just written); when done, read ConnectionState (verify_and_map), resume reads,
+//     Feed what waited in gnet's buffer, and go on as in 4.
+//  4. OnTraffic after it: Feed everything, ReadPlain into the connection's plaintext buffer until
+//     ErrWouldBlock, parse that buffer as today's parser parses gnet's, write TakeOutput if any.
+//  5. Flush: WritePlain(tlsOut[:0], plaintext) and hand tlsOut to gnet; slow-consumer accounting counts
+//     ciphertext. Close: Close, then write TakeOutput (close_notify) before closing the socket.
 //
 // # Allocations
 //

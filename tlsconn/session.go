@@ -50,10 +50,12 @@ type Session struct {
 //
 // notify is called whenever the loop must act: the handshake produced ciphertext for the peer
 // (TakeOutput), or it finished or failed (HandshakeState). It is called from the handshake goroutine or the
-// handshake timer, and on the loop itself when Start or Feed fail the handshake; never while the session
-// holds a lock, never for what Close does, and never after the handshake's outcome. It must be cheap and
-// must not block or call into the session: the engine schedules a task on the connection's loop (gnet's
-// EventLoop.Execute) and does the work there.
+// handshake timer (from Start itself when the pool is closed), never while the session holds a lock, and
+// never for what Close does. Calls are hints, not events to count: one may come late (after the outcome, or
+// even after Close, from a handshake goroutine that was just writing), so the task it schedules must check
+// that the connection is still open and then look at the state. It must be cheap and must not block or call
+// into the session: the engine schedules a task on the connection's loop (gnet's EventLoop.Execute) and does
+// the work there.
 func NewServerSession(cfg *Config, notify func()) *Session {
 	s := newSession(cfg, notify)
 	s.conn = tls.Server((*pipe)(s), cfg.TLS)

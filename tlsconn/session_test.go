@@ -187,7 +187,12 @@ func TestPlaintextClientFailsTheHandshakeAtOnce(t *testing.T) {
 	pool := NewPool(1)
 	defer pool.Close()
 	notified := make(chan struct{}, 1)
-	s := NewServerSession(&Config{TLS: p.serverTLS(0)}, func() { notified <- struct{}{} })
+	s := NewServerSession(&Config{TLS: p.serverTLS(0)}, func() {
+		select {
+		case notified <- struct{}{}:
+		default:
+		}
+	})
 	s.Feed([]byte("CONNECT {}\r\n"))
 	s.Start(pool)
 	select {

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -143,12 +144,15 @@ func TestTimeoutWhileQueuedForASlot(t *testing.T) {
 	pool := NewPool(1)
 	defer pool.Close()
 	unblock := make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(unblock) }) }
+	defer release() // before pool.Close, which waits for the blocked handshake, even if the test fails
 	holder := p.serverTLS(0)
 	holder.GetCertificate = func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 		<-unblock // runs on the handshake goroutine, holding the only slot
 		return &p.server, nil
 	}
-	a := NewServerSession(&Config{TLS: holder}, nil)
+	a := NewServerSession(&Config{TLS: holder, HandshakeTimeout: time.Minute}, nil)
 	a.Start(pool)
 	a.Feed(hello)
 	waitFor(t, "the first handshake to take the slot", func() bool { return pool.Stats().Computing == 1 })
@@ -158,12 +162,12 @@ func TestTimeoutWhileQueuedForASlot(t *testing.T) {
 		func() { notified.Add(1) })
 	b.Start(pool)
 	b.Feed(hello)
-	waitFor(t, "the second handshake to time out", func() bool { _, err := b.HandshakeState(); return err != nil })
+	waitFor(t, "the second handshake to time out", func() bool { return notified.Load() > 0 })
 	if _, err := b.HandshakeState(); !errors.Is(err, ErrHandshakeTimeout) || notified.Load() != 1 {
 		t.Fatalf("queued handshake: %v, notified %d times", err, notified.Load())
 	}
 	waitFor(t, "the queued goroutine to leave", func() bool { return pool.Stats().Running == 1 })
-	close(unblock)
+	release()
 	waitFor(t, "the first handshake to answer", func() bool { return len(a.TakeOutput(nil)) > 0 })
 	a.Close()
 	waitIdle(t, pool)
@@ -179,6 +183,9 @@ func TestCloseStopsAHandshakeWithoutNotifying(t *testing.T) {
 	s.Start(pool)
 	s.Feed(hello)
 	waitFor(t, "the server's first flight", func() bool { return len(s.TakeOutput(nil)) > 0 })
+	// Once its goroutine waits for the client, without a slot, it has made all the notify calls of its
+	// writes; a late one could otherwise land after Close, which the contract allows.
+	waitFor(t, "the handshake to wait for the client", func() bool { return pool.Stats().Computing == 0 })
 	before := notified.Load()
 	s.Close()
 	waitIdle(t, pool)
@@ -201,6 +208,7 @@ func TestPoolCloseFailsRunningHandshakes(t *testing.T) {
 	waiting.Start(pool)
 	waiting.Feed(hello)
 	waitFor(t, "the server's first flight", func() bool { return len(waiting.TakeOutput(nil)) > 0 })
+	waitFor(t, "the handshake to wait for the client", func() bool { return pool.Stats().Computing == 0 })
 	silent := NewServerSession(cfg, notify) // no goroutine yet
 	silent.Start(pool)
 	before := notified.Load()
