@@ -33,7 +33,7 @@ type Session struct {
 	// pointer when it starts; nil after Close.
 	conn *tls.Conn
 
-	mu    sync.Mutex // guards what follows until owned is set
+	mu    sync.Mutex // guards phase, err and hs always; in and out until owned is set
 	phase phase
 	err   error      // why the handshake failed (phaseFailed)
 	in    *buffer    // fed ciphertext crypto/tls has not read yet; nil when there is none

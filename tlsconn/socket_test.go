@@ -269,12 +269,12 @@ func TestSocketPlaintextClientRefused(t *testing.T) {
 func TestSocketStalledClientIsClosedAtTheTimeout(t *testing.T) {
 	p := getPKI(t)
 	srv := startEchoServer(t, &Config{TLS: p.serverTLS(0), HandshakeTimeout: 200 * time.Millisecond}, true)
+	start := time.Now() // the server's clock starts at accept, which may come before Dial returns
 	conn, err := net.DialTimeout("tcp", srv.addr, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	start := time.Now()
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
 	_, _ = conn.Write([]byte{0x16, 3, 1, 1}) // a third of a record header, then nothing
 	if _, err := conn.Read(make([]byte, 1)); err != io.EOF {
