@@ -117,7 +117,9 @@ func (c *client) onTLSTraffic(gc gnet.Conn) gnet.Action {
 		c.startTLS()
 	}
 	took := c.tls.Feed(buf)
-	_, _ = gc.Discard(took)
+	if took > 0 {
+		_, _ = gc.Discard(took) // Discard(0) would drop everything gnet holds
+	}
 	if c.tlsPhase == tlsHandshake {
 		if took < len(buf) && c.loop.epollFD > 0 && c.pausedUntil == 0 {
 			_ = c.setReading(false) // the rest waits in gnet's buffer for the handshake's end
