@@ -28,7 +28,21 @@ $(BIN)/nats:
 $(BIN)/nats-server:
 	GOBIN=$(BIN) $(GO) install github.com/nats-io/nats-server/v2@$(NATS_SERVER_VERSION)
 
-test: lint tools build
+# The WebSocket clients of cmd/reactor/websocket_clients_test.go: the npm packages pinned in
+# $(WSCLIENT)/package-lock.json (nats.ws, ws; about 1s), and Debian's chromium when missing
+# (install-chromium.sh: apt-get, 19 packages, 117 MB, about 12s here). Nothing to do once installed; where
+# they cannot be installed those tests skip, saying why.
+WSCLIENT := cmd/reactor/testdata/wsclient
+
+.PHONY: browser-tools
+browser-tools: $(WSCLIENT)/node_modules/.package-lock.json
+	@sh $(WSCLIENT)/install-chromium.sh
+
+$(WSCLIENT)/node_modules/.package-lock.json: $(WSCLIENT)/package.json $(WSCLIENT)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd $(WSCLIENT) && npm ci --no-audit --no-fund; \
+	else echo "browser-tools: no npm: the Node and Chromium tests will skip" >&2; fi
+
+test: lint tools build browser-tools
 	REACTOR_BIN=$(BIN)/reactor NATS_CLI=$(BIN)/nats NATS_SERVER_BIN=$(BIN)/nats-server \
 		$(GO) test -count=1 -timeout 8m ./...
 	REACTOR_BIN=$(BIN)/reactor NATS_CLI=$(BIN)/nats NATS_SERVER_BIN=$(BIN)/nats-server \

@@ -1,14 +1,15 @@
 // What the Node client (client.mjs) and the browser page (index.html) do over a server's websocket
 // listener, with the nats.ws package. run returns a plain object of what the client observed, with nothing
 // server-specific in it, so that reactor's and nats-server's results compare equal as they are
-// (websocket_clients_test.go). A step that fails, or waits more than stepTimeout for a message, throws an
-// error naming the step.
+// (websocket_clients_test.go). A step that fails, or has no outcome within stepTimeout, throws an error
+// naming the step.
 //
 // Options:
 //   interop: a nats.go client on the server's TCP port takes part: it answers requests on interop.go and,
 //     for each, first publishes one message to interop.node (serveInterop in the Go test).
 //   settle: milliseconds to wait before the large payloads, past the server's first PING (2 s after
-//     connecting), so that nothing the client sends follows them until they are delivered.
+//     connecting, reactor's up to a second later) and the client's PONG, so that nothing the client sends
+//     follows them until they are delivered.
 
 const largeSize = 200 * 1024; // several browser frames (4 KiB each), compressed when negotiated
 const stepTimeout = 10000;
@@ -26,7 +27,7 @@ export async function run(nats, url, { interop = false, settle = 0 } = {}) {
   };
 
   result.pubsub = await step("publish and subscribe through a wildcard", async () => {
-    const echoed = collect(nc.subscribe("ws.echo.*", { max: 2, timeout: stepTimeout }), (m) =>
+    const echoed = collect(nc.subscribe("ws.echo.*", { max: 2 }), (m) =>
       `${m.subject}:${sc.decode(m.data)}`,
     );
     nc.publish("ws.echo.a", sc.encode("one"));
@@ -35,7 +36,7 @@ export async function run(nats, url, { interop = false, settle = 0 } = {}) {
   });
 
   result.headers = await step("headers, one with two values", async () => {
-    const seen = collect(nc.subscribe("ws.headers", { max: 1, timeout: stepTimeout }), (m) => ({
+    const seen = collect(nc.subscribe("ws.headers", { max: 1 }), (m) => ({
       data: sc.decode(m.data),
       single: m.headers?.get("X-Single") ?? null,
       multi: m.headers?.values("X-Multi") ?? null,
@@ -94,7 +95,7 @@ export async function run(nats, url, { interop = false, settle = 0 } = {}) {
   const noisy = noise(largeSize);
   result.largeSent = [summary(patterned), summary(noisy)];
   result.large = await step("large payloads, compressible and not", async () => {
-    const sizes = collect(nc.subscribe("ws.large", { max: 2, timeout: stepTimeout }), (m) => summary(m.data));
+    const sizes = collect(nc.subscribe("ws.large", { max: 2 }), (m) => summary(m.data));
     nc.publish("ws.large", patterned);
     nc.publish("ws.large", noisy);
     return sizes;
@@ -102,7 +103,7 @@ export async function run(nats, url, { interop = false, settle = 0 } = {}) {
 
   if (interop) {
     result.interop = await step("interop with nats.go", async () => {
-      const pushed = collect(nc.subscribe("interop.node", { max: 1, timeout: stepTimeout }), (m) => ({
+      const pushed = collect(nc.subscribe("interop.node", { max: 1 }), (m) => ({
         data: sc.decode(m.data),
         from: m.headers?.get("X-From") ?? null,
       }));
@@ -121,11 +122,18 @@ export async function run(nats, url, { interop = false, settle = 0 } = {}) {
   return result;
 }
 
+// step runs f, failing with the step's name if it fails or takes more than stepTimeout.
 async function step(name, f) {
+  let timer;
+  const expired = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no outcome within ${stepTimeout} ms`)), stepTimeout);
+  });
   try {
-    return await f();
+    return await Promise.race([f(), expired]);
   } catch (e) {
-    throw new Error(`${name}: ${e?.code ?? ""} ${e?.message ?? e}`);
+    throw new Error(`${name}: ${e?.code ? e.code + " " : ""}${e?.message ?? e}`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
