@@ -93,7 +93,8 @@ func (c *client) wsInput(buf []byte) (consumed int, action gnet.Action) {
 		b.B = c.srv.lim().info.appendClientInfo(b.B, c.cid, c.host, c.nonce)
 	}
 	in := buf[consumed:]
-	for len(in) > 0 {
+	// Until Next says None: a compressed message's inflated chunks come out without more input.
+	for {
 		ev, n, err := c.ws.dec.Next(in)
 		in = in[n:]
 		consumed += n

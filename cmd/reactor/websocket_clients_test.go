@@ -251,10 +251,6 @@ func TestNodeNatsWSAndNatsGoOverTCP(t *testing.T) {
 // it. The client first settles past the server's first PING, whose PONG would otherwise be the input that
 // delivers it.
 func TestNodeLargeCompressedMessageIsDeliveredWithoutFurtherInput(t *testing.T) {
-	t.Skip("reactor bug: wsInput (reactor/websocket.go) decodes `for len(in) > 0`, so when a compressed " +
-		"message's last frame ends the input, only its first 32 KiB inflated chunk reaches the parser until " +
-		"the client sends more (here the PONG to the next PING, ping_interval later); looping until " +
-		"Decoder.Next returns None fixes it")
 	needClients(t, false)
 	_, refURL := startWSServer(t, natsServerBinary(t), true)
 	sameJSON(t, "nats-server", runNodeClient(t, refURL, "--settle", "3500"), wantScenario(true, false))
