@@ -13,23 +13,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/reactor-nats/reactor/internal/testref"
 )
 
 // The tables of this package are nats-server's observed behaviour. These tests hold them to it: each case
 // also runs against the reference nats-server v2.15.2 (bin/nats-server, installed by `make tools`, or
 // $NATS_SERVER_BIN), over raw sockets. They skip when it is not installed.
 
-func referenceBinary(t *testing.T) string {
-	t.Helper()
-	if bin := os.Getenv("NATS_SERVER_BIN"); bin != "" {
-		return bin
-	}
-	bin, _ := filepath.Abs(filepath.Join("..", "bin", "nats-server"))
-	if _, err := os.Stat(bin); err != nil {
-		t.Skip("reference nats-server not installed (make tools)")
-	}
-	return bin
-}
+func referenceBinary(t *testing.T) string { return testref.NatsServer(t) }
 
 // referenceServer starts nats-server with the config text on a free loopback port and returns its
 // address; it is killed when the test ends.

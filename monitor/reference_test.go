@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -15,6 +13,8 @@ import (
 	"time"
 
 	"github.com/reactor-nats/reactor/reactor"
+
+	"github.com/reactor-nats/reactor/internal/testref"
 )
 
 // These tests hold reactor's monitoring to the reference nats-server v2.15.2 (installed into bin/ by
@@ -48,14 +48,7 @@ func freePort(t *testing.T) int {
 // referenceServer starts nats-server with monitoring and returns its client URL and monitoring base URL.
 func referenceServer(t *testing.T) (clientURL, base string) {
 	t.Helper()
-	bin := os.Getenv("NATS_SERVER_BIN")
-	if bin == "" {
-		wd, _ := os.Getwd()
-		bin = filepath.Join(wd, "..", "bin", "nats-server")
-		if _, err := os.Stat(bin); err != nil {
-			t.Skip("reference nats-server not installed (make tools)")
-		}
-	}
+	bin := testref.NatsServer(t)
 	port, httpPort := freePort(t), freePort(t)
 	var logs bytes.Buffer
 	cmd := exec.Command(bin, "-a", "127.0.0.1", "-p", fmt.Sprint(port), "-m", fmt.Sprint(httpPort))

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/reactor-nats/reactor/internal/testref"
 )
 
 // The wire tables in this package are nats-server's observed behaviour. These tests hold them to it: every
@@ -18,14 +20,7 @@ import (
 // referenceServer starts nats-server with the given config file contents and returns its client address.
 func referenceServer(t *testing.T, config string) string {
 	t.Helper()
-	bin := os.Getenv("NATS_SERVER_BIN")
-	if bin == "" {
-		wd, _ := os.Getwd()
-		bin = filepath.Join(wd, "..", "bin", "nats-server")
-		if _, err := os.Stat(bin); err != nil {
-			t.Skip("reference nats-server not installed (make tools)")
-		}
-	}
+	bin := testref.NatsServer(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

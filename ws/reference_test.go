@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/reactor-nats/reactor/internal/testref"
 )
 
 // These tests hold this package to the reference nats-server v2.15.2 (bin/nats-server, installed by
@@ -21,17 +23,7 @@ import (
 // WebSocket to it, and its handshake refusals are compared byte for byte with this package's. They skip
 // when the binary is not installed.
 
-func referenceBinary(t *testing.T) string {
-	t.Helper()
-	if bin := os.Getenv("NATS_SERVER_BIN"); bin != "" {
-		return bin
-	}
-	bin, _ := filepath.Abs(filepath.Join("..", "bin", "nats-server"))
-	if _, err := os.Stat(bin); err != nil {
-		t.Skip("reference nats-server not installed (make tools)")
-	}
-	return bin
-}
+func referenceBinary(t *testing.T) string { return testref.NatsServer(t) }
 
 func freePort(t *testing.T) int {
 	t.Helper()

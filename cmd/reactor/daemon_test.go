@@ -17,30 +17,17 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+
+	"github.com/reactor-nats/reactor/internal/testref"
 )
 
 // These tests drive the built daemon with the real nats CLI, as a user would. The Makefile installs the
 // CLI into bin/ and passes NATS_CLI and REACTOR_BIN; run outside make, they find bin/ themselves, and skip
 // only when the CLI has never been installed.
 
-func repoBin(name string) string {
-	wd, _ := os.Getwd()
-	return filepath.Join(wd, "..", "..", "bin", name)
-}
+func repoBin(name string) string { return testref.RepoBin(name) }
 
-func natsCLI(t *testing.T) string {
-	if p := os.Getenv("NATS_CLI"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("NATS_CLI=%s: %v", p, err)
-		}
-		return p
-	}
-	p := repoBin("nats")
-	if _, err := os.Stat(p); err != nil {
-		t.Skip("nats CLI not installed (make tools)")
-	}
-	return p
-}
+func natsCLI(t *testing.T) string { return testref.NatsCLI(t) }
 
 // builtBinary is the daemon built once for the whole test run, in a directory TestMain removes.
 var builtBinary struct {
@@ -163,17 +150,7 @@ func startListening(t *testing.T, bin string, port int, args ...string) *daemon 
 }
 
 // natsServerBinary is the reference nats-server v2.15.2 ($NATS_SERVER_BIN, or bin/ as installed by make tools).
-func natsServerBinary(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("NATS_SERVER_BIN"); p != "" {
-		return p
-	}
-	p := repoBin("nats-server")
-	if _, err := os.Stat(p); err != nil {
-		t.Skip("reference nats-server not installed (make tools)")
-	}
-	return p
-}
+func natsServerBinary(t *testing.T) string { return testref.NatsServer(t) }
 
 // nats runs one CLI command to completion.
 func (d *daemon) nats(t *testing.T, args ...string) string {
