@@ -133,19 +133,30 @@ func parseAccountLimits(v *config.Value, limits *AccountLimits) error {
 
 // parseExports reads [{stream: "x"}, {service: "y", accounts: [B], response_type: "stream"}, ...].
 func (b *accountsBlock) parseExports(spec *AccountSpec, v *config.Value) error {
-	if v.Kind != config.KindArray {
-		return errAt(v.Pos, "Exports should be an array, got %s", v.Kind)
-	}
-	for _, item := range v.Array {
-		if item.Kind != config.KindMap {
-			return errAt(item.Pos, "Export Items should be a map with type entry, got %s", item.Kind)
-		}
+	return eachItem(v, "Export", func(item *config.Value) error {
 		e, err := parseExport(item.Map)
 		if err != nil {
 			return err
 		}
 		b.exportPos[itemRef{spec, len(spec.Exports)}] = item.Pos
 		spec.Exports = append(spec.Exports, e)
+		return nil
+	})
+}
+
+// eachItem calls fn for each item of v, an array of maps, with nats-server's errors for anything else;
+// what names the items ("Export", "Import").
+func eachItem(v *config.Value, what string, fn func(item *config.Value) error) error {
+	if v.Kind != config.KindArray {
+		return errAt(v.Pos, "%ss should be an array, got %s", what, v.Kind)
+	}
+	for _, item := range v.Array {
+		if item.Kind != config.KindMap {
+			return errAt(item.Pos, "%s Items should be a map with type entry, got %s", what, item.Kind)
+		}
+		if err := fn(item); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -221,13 +232,7 @@ func parseResponseType(v *config.Value) (string, error) {
 // parseImports reads [{stream: {account: A, subject: "x"}, prefix: "p"}, {service: {account: B, subject:
 // "y"}, to: "z"}, ...].
 func (b *accountsBlock) parseImports(spec *AccountSpec, v *config.Value) error {
-	if v.Kind != config.KindArray {
-		return errAt(v.Pos, "Imports should be an array, got %s", v.Kind)
-	}
-	for _, item := range v.Array {
-		if item.Kind != config.KindMap {
-			return errAt(item.Pos, "Import Items should be a map with type entry, got %s", item.Kind)
-		}
+	return eachItem(v, "Import", func(item *config.Value) error {
 		im, err := parseImport(item.Map)
 		if err != nil {
 			return err
@@ -242,8 +247,8 @@ func (b *accountsBlock) parseImports(spec *AccountSpec, v *config.Value) error {
 		}
 		b.importPos[itemRef{spec, len(spec.Imports)}] = item.Pos
 		spec.Imports = append(spec.Imports, im)
-	}
-	return nil
+		return nil
+	})
 }
 
 func parseImport(m *config.Map) (Import, error) {
