@@ -146,6 +146,7 @@ func loadAuth(path string, m *config.Map, f *flags) error {
 	if a.Required() || len(cfg.Accounts) > 0 {
 		f.opts.Auth, f.opts.Accounts = a, cfg.Accounts
 	}
+	f.authDigest = authDigest(m)
 	return nil
 }
 

@@ -32,7 +32,8 @@ type flags struct {
 	checkConfig  bool   // -t: check the configuration file and exit
 	signal       string // -sl: signal a running reactor and exit (sendsignal.go)
 	tls          tlsSettings
-	allowNonTLS  bool // allow_non_tls: plaintext clients too, on a TLS port
+	allowNonTLS  bool   // allow_non_tls: plaintext clients too, on a TLS port
+	authDigest   string // fingerprint of the file's auth keys (authdigest.go)
 }
 
 // parseFlags reads the command line and, with -c, the configuration file under it. Errors are reported on

@@ -32,6 +32,10 @@ func (in *instance) tryReload() error {
 		return err
 	}
 	next.opts.Logger = in.logs.Logger // not used by Reload, which keeps the server's logger
+	if next.authDigest == in.flags.authDigest {
+		// Authentication is as it was: keep the authenticator, so no connected client is re-checked.
+		next.opts.Auth, next.opts.Accounts = before.Auth, before.Accounts
+	}
 	if err := in.srv.Reload(next.opts); err != nil {
 		return err
 	}
