@@ -91,7 +91,6 @@ var routeParseCases = []struct {
 	{"max control line", "RS+ $G foo\r\nRS+ $G " + strings.Repeat("x", 20), []string{`RS+ account="$G" subject="foo" queue=<nil>`}, ErrMaxControlLine, Limits{MaxControlLine: 16}},
 }
 
-
 // TestRouteParse checks each case in one piece and byte by byte.
 func TestRouteParse(t *testing.T) {
 	for _, tc := range routeParseCases {
