@@ -77,4 +77,37 @@
 // frames are built in buffers from GetBuffer (pool.go).
 //
 // Protocol error texts live in errors.go and nowhere else.
+//
+// # Route protocol
+//
+// A RouteParser reads what a cluster peer sends on a route connection, with
+// the same contract as Parser (whole ops, Need, aliasing, no allocation,
+// split-invariance); its ops are RouteOps of kind RouteKind. The shapes are
+// those nats-server v2.15.2 uses with a peer that takes no pooling, pinned
+// accounts or compression (see /work/shared/ROUTES.md), so the account is
+// always present:
+//
+//	RS+ <account> <subject> [<queue> <weight>]      interest; weight replaces, missing/bad = 1
+//	RS- <account> <subject> [<queue>]               interest gone
+//	RMSG <account> <subject> [<reply>] <size>
+//	RMSG <account> <subject> + <reply> <queue>… <size>
+//	RMSG <account> <subject> | <queue>… <size>
+//	HMSG <account> <subject> [same reply/queue part] <hdr_size> <total_size>
+//	LS+ / LS- / LMSG  the leaf-origin forms, origin cluster ("_" = none) first;
+//	                  LMSG always has a header size
+//	PING, PONG, INFO <json>, CONNECT <json>, -ERR '<text>', +OK
+//
+// The queue groups of a message stay one span of the control line
+// (RouteOp.Queues), walked with NextQueue, so any number of them costs no
+// allocation. Limits apply as for clients; nats-server itself does not
+// bound a route's control line or payload, so a route should set limits at
+// least as large as anything its peers accept (many queue groups make long
+// RMSG lines).
+//
+// route_encode.go appends what reactor sends (AppendRSPlus, AppendRSMinus,
+// AppendRMsg, AppendHRMsg — the latter writes nats-server's HMSG verb —
+// and AppendRouteConnect; a route INFO is framed by AppendInfo).
+// route_json.go holds RouteInfo and RouteConnect, whose field order matches
+// nats-server's so a decoded nats-server INFO re-encodes byte for byte; they
+// use encoding/json and allocate, which is fine for handshakes and gossip.
 package codec

@@ -15,7 +15,8 @@ type Limits struct {
 	// blanks too (nats-server skips them) is what keeps a line of endless
 	// blanks bounded.
 	MaxControlLine int
-	// MaxPayload is the largest PUB/HPUB total size (headers included).
+	// MaxPayload is the largest PUB/HPUB total size (headers included),
+	// and for a RouteParser the largest RMSG/HMSG/LMSG total size.
 	MaxPayload int
 }
 
