@@ -83,9 +83,9 @@
 // A RouteParser reads what a cluster peer sends on a route connection, with
 // the same contract as Parser (whole ops, Need, aliasing, no allocation,
 // split-invariance); its ops are RouteOps of kind RouteKind. The shapes are
-// those nats-server v2.15.2 uses with a peer that takes no pooling, pinned
-// accounts or compression (see /work/shared/ROUTES.md), so the account is
-// always present:
+// those nats-server v2.15.2 was observed using with a peer that takes no
+// pooling, pinned accounts or compression, so the account is always
+// present:
 //
 //	RS+ <account> <subject> [<queue> <weight>]      interest; weight replaces, missing/bad = 1
 //	RS- <account> <subject> [<queue>]               interest gone
@@ -99,10 +99,10 @@
 //
 // The queue groups of a message stay one span of the control line
 // (RouteOp.Queues), walked with NextQueue, so any number of them costs no
-// allocation. Limits apply as for clients; nats-server itself does not
-// bound a route's control line or payload, so a route should set limits at
-// least as large as anything its peers accept (many queue groups make long
-// RMSG lines).
+// allocation. Limits apply as for clients, but nats-server does not hold a
+// route to its max_payload, so a route should set limits at least as large
+// as anything its peers accept (many queue groups also make long RMSG
+// lines).
 //
 // route_encode.go appends what reactor sends (AppendRSPlus, AppendRSMinus,
 // AppendRMsg, AppendHRMsg — the latter writes nats-server's HMSG verb —

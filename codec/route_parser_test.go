@@ -171,3 +171,28 @@ func TestNextQueueAndErrText(t *testing.T) {
 		t.Fatalf("ErrText = %q", s)
 	}
 }
+
+// TestRouteParseSplitEveryCut cuts the joined valid cases into two pieces
+// at every offset, so one Next call sees a buffer that ends an op and
+// starts the next ones.
+func TestRouteParseSplitEveryCut(t *testing.T) {
+	var joined strings.Builder
+	for _, tc := range routeParseCases {
+		if tc.err == nil && tc.limits == (Limits{}) {
+			joined.WriteString(tc.stream)
+		}
+	}
+	stream := []byte(joined.String())
+	whole := parseRouteAll(t, Limits{}, stream)
+	if whole.err != nil || whole.rest != 0 {
+		t.Fatalf("joined cases do not parse: %s", whole)
+	}
+	for cut := 1; cut < len(stream); cut++ {
+		chunks := []int{cut, len(stream)}
+		var p RouteParser
+		got := driveRoute(t, &p, stream, func() int { c := chunks[0]; chunks = chunks[1:]; return c })
+		if got.String() != whole.String() {
+			t.Fatalf("cut at %d:\n%s\nwant:\n%s", cut, got, whole)
+		}
+	}
+}
