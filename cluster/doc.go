@@ -13,6 +13,8 @@
 //   - config.go: FromConfig, the cluster { … } block with positioned *config.Error.
 //   - interest.go: RemoteInterest, what one peer subscribed to (RS+/RS- in, Match out).
 //   - announce.go: Announcer, local subscriptions → the RS+/RS- lines every peer must see.
+//   - peers.go: which route connections live (CheckConnect, Admit, MergeDuplicate, Redial), gossip
+//     (ForwardInfo, ShouldForward, Gossip) and the client connect_urls.
 //
 // # Configuration stance
 //
@@ -52,4 +54,15 @@
 // Announcer's lock so their order is the order of the counts, and Join attaches a new route and sends it
 // the full snapshot under that same lock, so a route never misses or doubles a change. Interest that
 // came from a route is never fed to the Announcer: routes are one hop.
+//
+// # Route identity
+//
+// A route is registered on the peer's INFO, never on CONNECT: a connection closed before its INFO (the
+// $SYS connection nats-server dials and then refuses itself) is dropped and never touches the live
+// route. CheckConnect runs on accept and yields the exact -ERR text; Admit runs on the first INFO and
+// yields a Verdict. Duplicates follow nats-server — the newer connection loses and the survivor is
+// marked to Retry — because a different rule on one side of a mixed cluster would not agree with
+// nats-server's on the other; MergeDuplicate explains why Retry makes it converge. Gossip is push-only:
+// ForwardInfo/ShouldForward say what to send the other peers when a route registers, Gossip says which
+// gossiped server to dial.
 package cluster
