@@ -37,7 +37,9 @@ func FromConfig(v *config.Value) (*Options, error) {
 		case "host", "net":
 			o.Host, err = wantString(val)
 		case "port":
-			o.Port, err = wantInt(val)
+			if o.Port, err = wantInt(val); err == nil {
+				err = checkPort(o.Port)
+			}
 		case "advertise", "cluster_advertise":
 			o.Advertise, err = wantString(val)
 		case "no_advertise":
@@ -98,8 +100,11 @@ func keyError(pos config.Pos, key string, err error) *config.Error {
 
 func readListen(v *config.Value, o *Options) error {
 	if v.Kind == config.KindInt { // listen: 6222 is a port alone
+		if v.Int < -1 || v.Int > 65535 {
+			return checkPort(-2)
+		}
 		o.Port = int(v.Int)
-		return nil
+		return checkPort(o.Port)
 	}
 	s, err := wantString(v)
 	if err != nil {
@@ -114,6 +119,15 @@ func readListen(v *config.Value, o *Options) error {
 		return fmt.Errorf("could not parse port %q", portText)
 	}
 	o.Host, o.Port = host, port
+	return checkPort(port)
+}
+
+// checkPort refuses at load time a port nats-server only refuses when it fails to listen
+// ("Error listening on router port: 70000 - … invalid port"). -1 asks for a random port.
+func checkPort(port int) error {
+	if port < -1 || port > 65535 {
+		return fmt.Errorf("invalid port %d: want 0-65535, or -1 for a random port", port)
+	}
 	return nil
 }
 

@@ -64,6 +64,7 @@ func TestFromConfigVariants(t *testing.T) {
 	}{
 		{`cluster { host: 0.0.0.0, port: 6222 }`, func(o *Options) bool { return o.Host == "0.0.0.0" && o.Port == 6222 }},
 		{`cluster { listen: 7222 }`, func(o *Options) bool { return o.Port == 7222 }},
+		{`cluster { listen: "127.0.0.1:-1" }`, func(o *Options) bool { return o.Port == -1 && o.Host == "127.0.0.1" }},
 		{`cluster { port: 1, advertise: "h:1" }`, func(o *Options) bool { return o.Advertise == "h:1" }},
 		{`cluster { port: 1, compression: false }`, func(o *Options) bool { return o.Compression == CompressionOff }},
 		{`cluster { port: 1, compression: { mode: disabled } }`, func(o *Options) bool { return true }},
@@ -106,7 +107,9 @@ func TestFromConfigRefuses(t *testing.T) {
 		{`cluster { name: C, port: 6222, no_advertise: 3 }`, `c.conf:1:32: cluster no_advertise: want a boolean, got int`},
 		{`cluster { name: 5, port: 6222 }`, `c.conf:1:11: want a string, got int`},
 		{`cluster: 5`, `c.conf:1:10: Expected map to define cluster, got int`},
-		// nats-server refuses this at startup: unsupported compression mode "zstd".
+		// nats-server refuses these only at startup.
+		{`cluster { port: 70000 }`, `c.conf:1:11: cluster port: invalid port 70000: want 0-65535, or -1 for a random port`},
+		{`cluster { listen: "h:70000" }`, `c.conf:1:11: cluster listen: invalid port 70000: want 0-65535, or -1 for a random port`},
 		{`cluster { port: 1, compression: zstd }`, `c.conf:1:20: cluster compression: unsupported compression mode "zstd"`},
 		// nats-server accepts these; reactor does not do them yet.
 		{`cluster { port: 1, pool_size: 3 }`, `c.conf:1:20: cluster pool_size: pool_size 3 is not supported yet: reactor keeps one route per peer (use -1 or 0)`},

@@ -146,6 +146,9 @@ func applyClusterURL(o *Options, s string) error {
 		return fmt.Errorf("invalid cluster URL %q: want nats://host:port", s)
 	}
 	port, err := strconv.Atoi(portText)
+	if err == nil {
+		err = checkPort(port)
+	}
 	if err != nil {
 		return fmt.Errorf("invalid cluster URL %q: bad port %q", s, portText)
 	}

@@ -77,6 +77,7 @@ func TestApplyFlagsRefuses(t *testing.T) {
 	}{
 		{Flags{Cluster: ptr("nats://nohost")}, `--cluster: invalid cluster URL "nats://nohost": want nats://host:port`},
 		{Flags{Cluster: ptr("nats://h:x")}, `--cluster: invalid cluster URL "nats://h:x"`},
+		{Flags{Cluster: ptr("nats://h:70000")}, `--cluster: invalid cluster URL "nats://h:70000"`},
 		{Flags{Name: ptr("a b")}, `--cluster_name: cluster name cannot contain spaces`},
 		{Flags{Routes: ptr("h:1")}, `--routes: error parsing route url ["h:1"]`},
 	} {
