@@ -15,6 +15,7 @@
 //   - announce.go: Announcer, local subscriptions → the RS+/RS- lines every peer must see.
 //   - peers.go: which route connections live (CheckConnect, Admit, MergeDuplicate, Redial), gossip
 //     (ForwardInfo, ShouldForward, Gossip) and the client connect_urls.
+//   - queuepick.go: PickQueue, the one member of a queue group that gets a message cluster-wide.
 //
 // # Configuration stance
 //
