@@ -30,7 +30,9 @@ func FromConfig(v *config.Value) (*Options, error) {
 		switch strings.ToLower(key) {
 		case "name":
 			if o.Name, err = wantString(val); err == nil {
-				err = ValidateName(o.Name)
+				if invalid := ValidateName(o.Name); invalid != nil { // nats-server's text, unprefixed
+					return nil, &config.Error{Pos: keyPos, Msg: invalid.Error()}
+				}
 			}
 		case "listen":
 			err = readListen(val, o)
@@ -91,11 +93,7 @@ func keyError(pos config.Pos, key string, err error) *config.Error {
 	if ce, ok := err.(*config.Error); ok && ce.Pos.Line != 0 {
 		return ce
 	}
-	msg := err.Error()
-	if strings.ToLower(key) != "name" { // nats-server's name error reads on its own
-		msg = "cluster " + key + ": " + msg
-	}
-	return &config.Error{Pos: pos, Msg: msg}
+	return &config.Error{Pos: pos, Msg: "cluster " + key + ": " + err.Error()}
 }
 
 func readListen(v *config.Value, o *Options) error {

@@ -105,7 +105,7 @@ func TestFromConfigRefuses(t *testing.T) {
 		{`cluster { name: C, port: "x" }`, `c.conf:1:20: cluster port: want an integer, got string`},
 		{`cluster { name: C, port: 6222, routes: "nats-route://h:1" }`, `c.conf:1:32: cluster routes: want an array, got string`},
 		{`cluster { name: C, port: 6222, no_advertise: 3 }`, `c.conf:1:32: cluster no_advertise: want a boolean, got int`},
-		{`cluster { name: 5, port: 6222 }`, `c.conf:1:11: want a string, got int`},
+		{`cluster { name: 5, port: 6222 }`, `c.conf:1:11: cluster name: want a string, got int`},
 		{`cluster: 5`, `c.conf:1:10: Expected map to define cluster, got int`},
 		// nats-server refuses these only at startup.
 		{`cluster { port: 70000 }`, `c.conf:1:11: cluster port: invalid port 70000: want 0-65535, or -1 for a random port`},
