@@ -15,6 +15,8 @@
 //   - announce.go: Announcer, local subscriptions → the RS+/RS- lines every peer must see.
 //   - peers.go: which route connections live (CheckConnect, Admit, MergeDuplicate, Redial), gossip
 //     (ForwardInfo, ShouldForward, Gossip) and the client connect_urls.
+//   - handshake.go: LocalInfo and LocalConnect, the INFO and CONNECT reactor sends (no pool, no
+//     compression, no leaf-origin flags, proto 2).
 //   - queuepick.go: PickQueue, the one member of a queue group that gets a message cluster-wide.
 //
 // # Configuration stance
