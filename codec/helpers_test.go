@@ -12,14 +12,7 @@ import (
 func show(op *Op) string {
 	var b strings.Builder
 	b.WriteString(op.Kind.String())
-	field := func(name string, v []byte, nilMatters bool) {
-		switch {
-		case v == nil && nilMatters:
-			fmt.Fprintf(&b, " %s=<nil>", name)
-		case len(v) > 0:
-			fmt.Fprintf(&b, " %s=%q", name, v)
-		}
-	}
+	field := fieldWriter(&b)
 	usesReply := op.Kind == KindPub || op.Kind == KindHPub
 	field("subject", op.Subject, false)
 	field("reply", op.Reply, usesReply)
@@ -165,4 +158,18 @@ func isErr(err error, want *Error) bool {
 		return err == nil
 	}
 	return err == want // the exact value, not just the text, is the contract
+}
+
+// fieldWriter returns a function that writes one named field of an op to b, for show and showRoute:
+// a present field as name="value", an absent one as name=<nil> when nilMatters (nil when absent being part
+// of the contract), and nothing otherwise.
+func fieldWriter(b *strings.Builder) func(name string, v []byte, nilMatters bool) {
+	return func(name string, v []byte, nilMatters bool) {
+		switch {
+		case v == nil && nilMatters:
+			fmt.Fprintf(b, " %s=<nil>", name)
+		case len(v) > 0:
+			fmt.Fprintf(b, " %s=%q", name, v)
+		}
+	}
 }

@@ -12,14 +12,7 @@ import (
 func showRoute(op *RouteOp) string {
 	var b strings.Builder
 	b.WriteString(op.Kind.String())
-	field := func(name string, v []byte, nilMatters bool) {
-		switch {
-		case v == nil && nilMatters:
-			fmt.Fprintf(&b, " %s=<nil>", name)
-		case len(v) > 0:
-			fmt.Fprintf(&b, " %s=%q", name, v)
-		}
-	}
+	field := fieldWriter(&b)
 	isMsg := op.Kind == RouteKindRMsg || op.Kind == RouteKindHMsg || op.Kind == RouteKindLMsg
 	isInterest := op.Kind >= RouteKindRSPlus && op.Kind <= RouteKindLSMinus
 	field("origin", op.Origin, false)
