@@ -173,6 +173,17 @@ func (c *client) checkAuthTimers(now int64, lim *limits) bool {
 	return false
 }
 
+// authWaitOverflow closes c when more input waits for its auth verdict than one op may take, and reports
+// whether it did.
+func (c *client) authWaitOverflow(waiting int) bool {
+	if !c.authPending || waiting <= c.parser.Limits.MaxControlLine+c.parser.Limits.MaxPayload {
+		return false
+	}
+	c.setReason(reasonAuthViolation)
+	c.closeWithErr(codec.ErrAuthViolation)
+	return true
+}
+
 // refuseBeforeConnect answers any op but CONNECT from a connection not yet admitted.
 func (c *client) refuseBeforeConnect() gnet.Action {
 	c.setReason(reasonAuthViolation)

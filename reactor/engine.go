@@ -160,10 +160,7 @@ func (e *engine) OnTraffic(gc gnet.Conn) gnet.Action {
 	if c.authPending {
 		// Input waits in gnet's buffer until the credentials are checked. Reads are paused meanwhile, so
 		// this is at most one read's worth; without the pause (no epoll fd) it is bounded here.
-		if gc.InboundBuffered() > c.parser.Limits.MaxControlLine+c.parser.Limits.MaxPayload {
-			c.setReason(reasonAuthViolation)
-			c.closeWithErr(codec.ErrAuthViolation)
-		}
+		c.authWaitOverflow(gc.InboundBuffered())
 		return gnet.None
 	}
 	// While a payload is in flight nothing can be decided, so the buffer is not re-parsed until the payload

@@ -64,7 +64,7 @@ func (si *serviceImport) forward(c *client, m *message, depth int) int {
 		if ri == nil {
 			return 0
 		}
-		fm.reply = []byte(ri.entry.Subject)
+		fm.reply = ri.subject
 	}
 	n := c.publishIn(si.into, &fm, depth)
 	if n == 0 && ri != nil {
@@ -79,6 +79,7 @@ type responseImport struct {
 	into     *account // the requester's account
 	exporter *account // where the "_R_." entry is
 	reply    []byte   // the requester's reply subject
+	subject  []byte   // the "_R_." subject the exporter's responders answer on (entry.Subject as bytes)
 	multi    bool     // streamed or chunked: many answers until it expires
 	expires  int64
 	done     atomic.Bool // answered (a singleton) or closed: its entry has left the index
@@ -126,6 +127,7 @@ func (t *responseTable) open(exporter, importer *account, reply []byte, multi bo
 		into:     importer,
 		exporter: exporter,
 		reply:    append([]byte(nil), reply...),
+		subject:  []byte(subject),
 		multi:    multi,
 		expires:  time.Now().Add(responseTTL).UnixNano(),
 	}
@@ -204,10 +206,12 @@ func (l *loop) mapSubject(subject []byte, from, to string, depth int) []byte {
 	}
 	out := l.scratch[depth][:0]
 	k := 0
-	for i, tt := range strings.Split(to, ".") {
-		if i > 0 {
+	first := true
+	for tt := range strings.SplitSeq(to, ".") { // SplitSeq, unlike Split, allocates nothing
+		if !first {
 			out = append(out, '.')
 		}
+		first = false
 		if (tt == "*" || tt == ">") && k < n {
 			out = append(out, captured[k]...)
 			k++

@@ -33,11 +33,6 @@ type internalMsg struct {
 	msg     []byte
 }
 
-// services runs internal handlers one at a time on a goroutine of its own (server.go starts it with one
-// worker). Requests to the server itself are rare (account pushes, lookups), so one goroutine does, and
-// its queue is bounded in practice by the clients allowed to send them.
-type services struct{ workQueue }
-
 // deliverInternal hands a matched message to its service. It runs on the publisher's loop.
 func (is *internalSub) deliverInternal(s *Server, acct *account, m *message) {
 	req := internalMsg{acct: acct, subject: string(m.subject), reply: string(m.reply), msg: append([]byte(nil), m.payload()...)}

@@ -73,22 +73,18 @@ func (s *Server) announceLameDuck() {
 
 // closeSpread closes every client, oldest first, spread over dur.
 func (s *Server) closeSpread(dur time.Duration) {
-	type target struct {
-		cid uint64
-		c   *client
-	}
-	var all []target
+	var all []*client
 	s.onEveryLoop(func(l *loop, _ time.Time) {
 		for _, c := range l.clients {
 			if c.kind == kindClient && !c.closing {
-				all = append(all, target{c.cid, c})
+				all = append(all, c)
 			}
 		}
 	})
 	if len(all) == 0 {
 		return
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].cid < all[j].cid })
+	sort.Slice(all, func(i, j int) bool { return all[i].cid < all[j].cid }) // cid is immutable: safe to read
 	dur = max(dur, time.Second)
 	gap := dur / time.Duration(len(all))
 	batch := 1
@@ -98,8 +94,7 @@ func (s *Server) closeSpread(dur time.Duration) {
 		gap = time.Millisecond
 	}
 	gap = min(gap, time.Second)
-	for i, t := range all {
-		c := t.c
+	for i, c := range all {
 		_ = c.loop.el.Execute(context.Background(), gnet.RunnableFunc(func(context.Context) error {
 			c.setReason(reasonServerShutdown)
 			if !c.gone() {

@@ -19,7 +19,7 @@ type limits struct {
 	MaxPingsOut      int
 	PingInterval     time.Duration
 	WriteDeadline    time.Duration
-	Debug, Trace     bool
+	Trace            bool
 
 	connCap        int                 // connections admitted at once: max_connections, lowered to fit the open-files limit
 	stallThreshold int                 // unsent bytes of a subscriber above which its publishers stall: 3/4 max_pending
@@ -38,7 +38,6 @@ func newLimits(opts *Options) *limits {
 		MaxPingsOut:      opts.MaxPingsOut,
 		PingInterval:     opts.PingInterval,
 		WriteDeadline:    opts.WriteDeadline,
-		Debug:            opts.Debug,
 		Trace:            opts.Trace,
 		connCap:          connectionCap(opts.MaxConnections),
 		stallThreshold:   opts.MaxPending / 4 * 3,

@@ -73,7 +73,6 @@ type Options struct {
 	EventLoops int
 
 	Logger zerolog.Logger // where the server logs; zerolog.Nop() by default
-	Debug  bool           // -D: connection lifecycle at debug level
 	Trace  bool           // -V: every protocol operation at trace level
 }
 

@@ -82,11 +82,7 @@ func (c *client) writeOut(force bool) (held bool) {
 	full := c.outFull
 	c.outFull = nil
 	if !c.closing {
-		if c.ws != nil {
-			c.writeWS(full, out) // framed, then encrypted on wss
-		} else if c.tls != nil {
-			c.writeTLS(full, out)
-		} else if len(full) == 0 {
+		if len(full) == 0 && c.tls == nil && c.ws == nil { // the common case: one plain write
 			c.queuedBytes += int64(len(out.B))
 			_, _ = c.conn.Write(out.B)
 		} else {
@@ -104,27 +100,36 @@ func (c *client) writeOut(force bool) (held bool) {
 	return false
 }
 
-// writeChunks hands several chunks to gnet with writev, at most iovMax at a time (gnet closes the
-// connection on more). gnet's Writev may rewrite the slice it is given, so it gets the loop's scratch one.
+// writeChunks writes the chunks of output (full, then last) through the connection's transport: framed on
+// WebSocket, encrypted on TLS (both on wss), else handed to gnet with writev, at most iovMax at a time (gnet
+// closes the connection on more). The chunks are gathered in the loop's scratch slice, which gnet's Writev
+// may rewrite.
 func (c *client) writeChunks(full []*bytebufferpool.ByteBuffer, last *bytebufferpool.ByteBuffer) {
-	const iovMax = 1024
-	iov := c.loop.iov[:0]
-	for i := 0; i <= len(full); i++ {
-		b := last
-		if i < len(full) {
-			b = full[i]
-		}
-		iov = append(iov, b.B)
-		c.queuedBytes += int64(len(b.B))
-		if len(iov) == iovMax || i == len(full) {
-			if _, err := c.conn.Writev(iov); err != nil || c.gone() {
+	chunks := c.loop.iov[:0]
+	for _, b := range full {
+		chunks = append(chunks, b.B)
+	}
+	chunks = append(chunks, last.B)
+	switch {
+	case c.ws != nil:
+		c.writeWS(chunks) // framed, then encrypted on wss
+	case c.tls != nil:
+		c.writeTLS(chunks)
+	default:
+		const iovMax = 1024
+		for rest := chunks; len(rest) > 0 && !c.gone(); {
+			batch := rest[:min(len(rest), iovMax)]
+			rest = rest[len(batch):]
+			for _, p := range batch {
+				c.queuedBytes += int64(len(p))
+			}
+			if _, err := c.conn.Writev(batch); err != nil {
 				break
 			}
-			iov = iov[:0]
 		}
 	}
-	clear(iov[:cap(iov)])
-	c.loop.iov = iov[:0]
+	clear(chunks[:cap(chunks)])
+	c.loop.iov = chunks[:0]
 }
 
 // pending is the output c's subscriber has not taken yet: gnet's queue and the bytes held in c.out.

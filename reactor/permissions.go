@@ -80,8 +80,9 @@ func (p *permissions) pruneReplies(now int64) {
 	}
 }
 
-// appendPermissionViolation appends nats-server's -ERR for a refused PUB or SUB.
-func appendPermissionViolation(dst []byte, op string, subject, queue []byte) []byte {
+// appendPermissionViolation appends nats-server's -ERR for a refused PUB or SUB; sid names a subscription a
+// reload took away.
+func appendPermissionViolation(dst []byte, op string, subject, queue, sid []byte) []byte {
 	text := make([]byte, 0, 64+len(subject)+len(queue))
 	text = append(text, "Permissions Violation for "...)
 	text = append(text, op...)
@@ -91,6 +92,11 @@ func appendPermissionViolation(dst []byte, op string, subject, queue []byte) []b
 		text = append(text, " using queue "...)
 		text = strconv.AppendQuote(text, string(queue))
 	}
+	if sid != nil {
+		text = append(text, " (sid "...)
+		text = strconv.AppendQuote(text, string(sid))
+		text = append(text, ')')
+	}
 	return codec.AppendErr(dst, string(text))
 }
 
@@ -98,11 +104,11 @@ func appendPermissionViolation(dst []byte, op string, subject, queue []byte) []b
 func (c *client) refusePublish(subject []byte) {
 	c.srv.log.Debug().Uint64("cid", c.cid).Bytes("subject", subject).Msg("publish permission violation")
 	b := c.buffer()
-	b.B = appendPermissionViolation(b.B, "Publish", subject, nil)
+	b.B = appendPermissionViolation(b.B, "Publish", subject, nil, nil)
 }
 
 func (c *client) refuseSubscribe(subject, queue []byte) {
 	c.srv.log.Debug().Uint64("cid", c.cid).Bytes("subject", subject).Msg("subscribe permission violation")
 	b := c.buffer()
-	b.B = appendPermissionViolation(b.B, "Subscription", subject, queue)
+	b.B = appendPermissionViolation(b.B, "Subscription", subject, queue, nil)
 }

@@ -1,11 +1,10 @@
 package reactor
 
 import (
-	"strconv"
+	"errors"
 	"time"
 
 	"github.com/reactor-nats/reactor/auth"
-	"github.com/reactor-nats/reactor/codec"
 )
 
 // After a reload that changes authentication, every admitted client is checked again with the credentials
@@ -69,16 +68,9 @@ func (c *client) finishRecheck(g *auth.Grant, err error) {
 		c.srv.log.Info().Uint64("cid", c.cid).Str("user", c.user).Str("subject", sub.entry.Subject).
 			Msg("Removed sub: not authorized")
 		b := c.buffer()
-		b.B = codec.AppendErr(b.B, "Permissions Violation for Subscription to "+quote(sub.entry.Subject)+
-			" (sid "+quote(string(sub.sid))+")")
+		b.B = appendPermissionViolation(b.B, "Subscription", []byte(sub.entry.Subject), nil, sub.sid)
 		c.unsubscribe(sub)
 	}
 }
 
-var errAccountChanged = errorString("the reloaded configuration puts the user in another account")
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
-
-func quote(s string) string { return strconv.Quote(s) }
+var errAccountChanged = errors.New("the reloaded configuration puts the user in another account")

@@ -28,17 +28,20 @@ type Server struct {
 	id   string // nkeys server public key, as nats-server's server_id
 
 	accounts    accountRegistry
-	authWorkers authPool        // checks credentials off the loops (authpool.go)
-	responses   responseTable   // service imports' reply forwarders (imports.go)
-	sysName     string          // the system account's name: $SYS unless the configuration names another
-	services    services        // runs internal service handlers off the loops (internal.go)
-	apiSeq      atomic.Uint64   // numbers system API responses
-	tlsCfg      *tlsconn.Config // nil without TLS (tls.go)
-	wsTLSCfg    *tlsconn.Config // the websocket listener's TLS; nil for ws:// only
-	tlsPool     *tlsconn.Pool   // handshakes, off the loops; from Start
-	wsUpgrader  *ws.Upgrader    // nil without a websocket listener (websocket.go)
-	wsPort      int             // the websocket listener's bound port
-	global      *account
+	authWorkers authPool      // checks credentials off the loops (authpool.go)
+	responses   responseTable // service imports' reply forwarders (imports.go)
+	sysName     string        // the system account's name: $SYS unless the configuration names another
+	// services runs internal handlers on one goroutine (internal.go): requests to the server itself are
+	// rare (account pushes, lookups), and its queue is bounded in practice by the clients allowed to send
+	// them.
+	services   workQueue
+	apiSeq     atomic.Uint64   // numbers system API responses
+	tlsCfg     *tlsconn.Config // nil without TLS (tls.go)
+	wsTLSCfg   *tlsconn.Config // the websocket listener's TLS; nil for ws:// only
+	tlsPool    *tlsconn.Pool   // handshakes, off the loops; from Start
+	wsUpgrader *ws.Upgrader    // nil without a websocket listener (websocket.go)
+	wsPort     int             // the websocket listener's bound port
+	global     *account
 
 	limits atomic.Pointer[limits] // the settings in force (limits.go)
 	optsMu sync.Mutex             // guards cur and loaded

@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -75,7 +76,7 @@ func (s *Server) handleClaimsUpdate(req internalMsg) {
 	if err == nil {
 		// The subject of $SYS.REQ.ACCOUNT.<account>.CLAIMS.UPDATE must name the account the JWT is for.
 		if parts := strings.Split(req.subject, "."); len(parts) == 6 && parts[3] != claims.Subject {
-			err = errorString("subject does not match the account in the JWT")
+			err = errors.New("subject does not match the account in the JWT")
 		}
 	}
 	if err == nil {

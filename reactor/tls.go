@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
-	"github.com/valyala/bytebufferpool"
 
 	"github.com/reactor-nats/reactor/tlsconn"
 )
@@ -90,16 +89,6 @@ func (c *client) tlsProgress() {
 	}
 }
 
-// flushTLS writes the ciphertext the session has for the peer.
-func (c *client) flushTLS() {
-	out := c.tls.TakeOutput(c.loop.tlsOut[:0])
-	if len(out) > 0 {
-		c.queuedBytes += int64(len(out))
-		_, _ = c.conn.Write(out) // gnet copies what the socket does not take
-	}
-	c.loop.keepTLSScratch(out)
-}
-
 // onTLSTraffic is OnTraffic for a connection on the TLS port: the first byte's check, the handshake, and
 // decryption. It returns what OnTraffic should.
 func (c *client) onTLSTraffic(gc gnet.Conn) gnet.Action {
@@ -140,22 +129,8 @@ func (c *client) readPlain() gnet.Action {
 	in := append(c.loop.plainBuf[:0], c.plainIn...)
 	closed := c.decryptInto(&in)
 	c.flushTLS() // answers crypto/tls wrote from inside Read (a TLS 1.3 KeyUpdate)
-	action := gnet.None
-	used := 0
-	if !c.authPending {
-		used, action = c.readOps(in)
-	}
-	c.plainIn = append(c.plainIn[:0], in[used:]...)
-	if len(c.plainIn) == 0 && cap(c.plainIn) > plainChunk {
-		c.plainIn = nil // an idle connection keeps no large buffer
-	}
-	if cap(in) <= 4<<20 {
-		c.loop.plainBuf = in[:0]
-	}
-	if c.authPending && len(c.plainIn) > c.parser.Limits.MaxControlLine+c.parser.Limits.MaxPayload {
-		c.setReason(reasonAuthViolation)
-		c.closeWithErr(nil)
-	}
+	action := c.parseCarrying(in)
+	c.loop.plainBuf = reuse(in)
 	return c.afterDecrypt(action, closed)
 }
 
@@ -211,65 +186,24 @@ func (c *client) afterDecrypt(action gnet.Action, closed error) gnet.Action {
 }
 
 // parsePlain applies the complete ops in c.plainIn and keeps the rest for the next read.
-func (c *client) parsePlain() gnet.Action {
-	if len(c.plainIn) == 0 || c.authPending {
-		if c.authPending && len(c.plainIn) > c.parser.Limits.MaxControlLine+c.parser.Limits.MaxPayload {
-			c.setReason(reasonAuthViolation)
-			c.closeWithErr(nil)
-		}
-		return gnet.None
+func (c *client) parsePlain() gnet.Action { return c.parseCarrying(c.plainIn) }
+
+// parseCarrying applies the complete ops in in (c.plainIn itself, or a loop buffer it was copied into) and
+// keeps what is left in c.plainIn for the next read: a partial op, or everything while an auth verdict is
+// pending.
+func (c *client) parseCarrying(in []byte) gnet.Action {
+	used, action := 0, gnet.None
+	if !c.authPending && len(in) > 0 {
+		used, action = c.readOps(in)
 	}
-	used, action := c.readOps(c.plainIn)
-	rest := copy(c.plainIn, c.plainIn[used:])
-	c.plainIn = c.plainIn[:rest]
-	if rest == 0 && cap(c.plainIn) > plainChunk {
+	c.plainIn = append(c.plainIn[:0], in[used:]...)
+	if len(c.plainIn) == 0 && cap(c.plainIn) > plainChunk {
 		c.plainIn = nil // an idle connection keeps no large buffer
 	}
+	if c.authWaitOverflow(len(c.plainIn)) {
+		return gnet.None
+	}
 	return action
-}
-
-// writeTLS encrypts the chunks of output (full, then last) into the loop's scratch buffer and writes the
-// records at once.
-func (c *client) writeTLS(full []*bytebufferpool.ByteBuffer, last *bytebufferpool.ByteBuffer) {
-	if c.tlsPhase != tlsReady {
-		return // nothing can be said before the handshake is over (a timeout's -ERR is dropped)
-	}
-	out := c.loop.tlsOut[:0]
-	var err error
-	for i := 0; i <= len(full) && err == nil; i++ {
-		b := last
-		if i < len(full) {
-			b = full[i]
-		}
-		out, err = c.tls.WritePlain(out, b.B)
-	}
-	if len(out) > 0 {
-		c.queuedBytes += int64(len(out))
-		_, _ = c.conn.Write(out)
-	}
-	c.loop.keepTLSScratch(out)
-}
-
-// writeTLSBytes encrypts b (not the loop's tlsOut) and writes the records.
-func (c *client) writeTLSBytes(b []byte) {
-	if c.tlsPhase != tlsReady {
-		return
-	}
-	out, _ := c.tls.WritePlain(c.loop.tlsOut[:0], b)
-	if len(out) > 0 {
-		c.queuedBytes += int64(len(out))
-		_, _ = c.conn.Write(out)
-	}
-	c.loop.keepTLSScratch(out)
-}
-
-// keepTLSScratch keeps the buffer ciphertext was built in for the next write, unless it grew very large.
-func (l *loop) keepTLSScratch(out []byte) {
-	if cap(out) <= 4<<20 {
-		l.tlsOut = out[:0]
-	} else {
-		l.tlsOut = nil
-	}
 }
 
 // resumeInput processes input that waited for an auth verdict: for TLS it is already decrypted in
@@ -300,4 +234,46 @@ func certIdentities(chain []*x509.Certificate) []string {
 		ids = append(ids, u.String())
 	}
 	return ids
+}
+
+// flushTLS writes the ciphertext the session has for the peer (handshake flights, alerts, answers to a
+// KeyUpdate).
+func (c *client) flushTLS() {
+	c.sendCipher(c.tls.TakeOutput(c.loop.tlsOut[:0]))
+}
+
+// writeTLS encrypts chunks of output into the loop's scratch buffer and writes the records at once.
+func (c *client) writeTLS(chunks [][]byte) {
+	if c.tlsPhase != tlsReady {
+		return // nothing can be said before the handshake is over (a timeout's -ERR is dropped)
+	}
+	out := c.loop.tlsOut[:0]
+	var err error
+	for _, p := range chunks {
+		if out, err = c.tls.WritePlain(out, p); err != nil {
+			break
+		}
+	}
+	c.sendCipher(out)
+}
+
+// sendCipher writes ciphertext built in the loop's tlsOut scratch, and keeps the scratch for the next time.
+func (c *client) sendCipher(out []byte) {
+	if len(out) > 0 {
+		c.queuedBytes += int64(len(out))
+		_, _ = c.conn.Write(out) // gnet copies what the socket does not take
+	}
+	c.loop.tlsOut = reuse(out)
+}
+
+// maxScratch bounds the loop's scratch buffers kept between callbacks: one that grew past it for a burst
+// is dropped rather than held for good.
+const maxScratch = 4 << 20
+
+// reuse returns scratch emptied for its next use, or nil when it grew past maxScratch.
+func reuse(scratch []byte) []byte {
+	if cap(scratch) > maxScratch {
+		return nil
+	}
+	return scratch[:0]
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
-	"github.com/valyala/bytebufferpool"
 
 	"github.com/reactor-nats/reactor/ws"
 )
@@ -129,17 +128,13 @@ func (c *client) wsInput(buf []byte) (consumed int, action gnet.Action) {
 func (c *client) writeRaw(b []byte) {
 	if len(b) > 0 && !c.gone() {
 		if c.tls != nil {
-			c.writeTLSBytes(b)
+			c.writeTLS([][]byte{b})
 		} else {
 			c.queuedBytes += int64(len(b))
 			_, _ = c.conn.Write(b)
 		}
 	}
-	if cap(b) <= 4<<20 {
-		c.loop.wsOut = b[:0]
-	} else {
-		c.loop.wsOut = nil
-	}
+	c.loop.wsOut = reuse(b)
 }
 
 // wsFrame appends p framed for c: binary, compressed when negotiated (and worth it), cut to the browser
@@ -171,19 +166,14 @@ func (c *client) wsHandshakeExpired(now int64) bool {
 	return now-c.start > int64(timeout)
 }
 
-// writeWS frames the chunks of output (full, then last) into the loop's scratch buffer and writes them at
-// once.
-func (c *client) writeWS(full []*bytebufferpool.ByteBuffer, last *bytebufferpool.ByteBuffer) {
+// writeWS frames chunks of output into the loop's scratch buffer and writes them at once.
+func (c *client) writeWS(chunks [][]byte) {
 	if !c.ws.upgraded {
 		return // nothing is said before the upgrade
 	}
 	out := c.loop.wsOut[:0]
-	for i := 0; i <= len(full); i++ {
-		b := last
-		if i < len(full) {
-			b = full[i]
-		}
-		out = c.wsFrame(out, b.B)
+	for _, p := range chunks {
+		out = c.wsFrame(out, p)
 	}
 	c.writeRaw(out)
 }

@@ -78,7 +78,6 @@ func TestConfigFileKeysSetOptions(t *testing.T) {
 		{"write_deadline", o.WriteDeadline, 3 * time.Second},
 		{"no_header_support", o.NoHeaderSupport, true},
 		{"debug", f.debug, true},
-		{"debug in options", o.Debug, true},
 		{"trace", f.trace, false},
 		{"logtime", f.logTime, false},
 		{"log_file", f.logFile, "/tmp/x.log"},

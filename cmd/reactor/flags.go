@@ -90,7 +90,7 @@ func (f *flags) loadConfig(set map[string]bool) error {
 		tlsOpts.AllowNonTLS = f.allowNonTLS
 	}
 	f.opts.TLS = tlsOpts
-	f.opts.Debug, f.opts.Trace = f.debug, f.trace
+	f.opts.Trace = f.trace // debug is the logger's level, set by the daemon
 	return nil
 }
 
