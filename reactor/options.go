@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/reactor-nats/reactor/auth"
+	"github.com/reactor-nats/reactor/cluster"
 )
 
 // Defaults as nats-server v2 has them, so that a swapped binary behaves the same.
@@ -68,6 +69,9 @@ type Options struct {
 	TLS *TLSOptions
 	// WebSocket, when set, opens the websocket listener (the websocket block).
 	WebSocket *WebSocketOptions
+	// Cluster, when enabled (a listen port set), opens the route listener and dials the configured routes
+	// (the cluster block, --cluster/--routes flags).
+	Cluster *cluster.Options
 
 	// EventLoops is the fixed number of gnet event loops; GOMAXPROCS when 0.
 	EventLoops int

@@ -1,0 +1,53 @@
+package reactor
+
+import "time"
+
+// RouteConnInfo is one route connection as /routez reports it.
+type RouteConnInfo struct {
+	RID          uint64 // the connection id, from the same sequence as client ids
+	RemoteID     string // the peer's server_id
+	RemoteName   string // the peer's server_name
+	DidSolicit   bool   // this server dialed it
+	IsConfigured bool   // it is one of the configured (explicit) routes
+	IP           string
+	Port         int
+	Start        time.Time
+	LastActivity time.Time
+	RTT          time.Duration
+	PendingBytes int
+	InMsgs       int64
+	OutMsgs      int64
+	InBytes      int64
+	OutBytes     int64
+	NumSubs      int        // interests the peer announced (RS+ net of RS-)
+	Subs         []RouteSub // only when asked for
+}
+
+// RouteSub is one interest a peer announced over a route.
+type RouteSub struct {
+	Account, Subject, Queue string
+	Weight                  int
+}
+
+// ClusterInfo is the cluster as /varz reports it; Name is "" without a cluster.
+type ClusterInfo struct {
+	Name        string
+	Host        string   // route listen host
+	Port        int      // bound route port
+	URLs        []string // the configured routes, host:port
+	AuthTimeout time.Duration
+	PoolSize    int // as configured: -1 or 0, reactor keeps one route per peer
+}
+
+// RouteStats are the route counters for /varz and /metrics.
+type RouteStats struct {
+	Routes        int   // registered routes
+	SlowConsumers int64 // routes cut off as slow consumers
+}
+
+// Routes returns the registered routes, ordered by rid, with the peers' interests if subs is set. Safe
+// from any goroutine.
+func (s *Server) Routes(subs bool) []RouteConnInfo { return s.routeSnapshots(subs) }
+
+// Cluster describes the cluster this server is in; the zero ClusterInfo without one.
+func (s *Server) Cluster() ClusterInfo { return s.clusterInfo() }
