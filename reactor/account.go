@@ -25,8 +25,9 @@ const (
 // the server runs; its index is safe for concurrent use by every loop. What its JWT says may change (a
 // pushed update), so that is behind an atomic pointer; the rest is immutable once registered.
 type account struct {
-	name string
-	subs *subtrie.Trie
+	name     string
+	wireName []byte // name, as routes frame it (RS+, RMSG)
+	subs     *subtrie.Trie
 
 	terms atomic.Pointer[accountTerms]
 	conns atomic.Int64 // client connections bound to it
@@ -44,7 +45,7 @@ type accountTerms struct {
 var unlimitedTerms = &accountTerms{limits: auth.AccountLimits{MaxConnections: -1, MaxSubscriptions: -1, MaxPayload: -1}}
 
 func newAccount(name string) *account {
-	a := &account{name: name, subs: subtrie.New()}
+	a := &account{name: name, wireName: []byte(name), subs: subtrie.New()}
 	a.terms.Store(unlimitedTerms)
 	return a
 }

@@ -12,7 +12,8 @@ type batch struct {
 	data    []byte
 	msgs    []batchMsg
 	items   []batchItem
-	lastSeq uint64 // the source loop's sequence of the message last copied in; dedupes fan-out
+	frames  []batchFrame // messages already framed for a route (routeout.go)
+	lastSeq uint64       // the source loop's sequence of the message last copied in; dedupes fan-out
 
 	// producer is the publisher whose callback filled this batch (a batch is posted at the end of one
 	// callback, so it has one), or nil. The destination loop asks it to stall when a recipient falls behind.
@@ -32,6 +33,14 @@ type batchItem struct {
 	msg int // index in msgs
 }
 
+// batchFrame is a message framed on the source loop for one route: RMSG frames differ per peer (account,
+// queue groups), so they are not shared like msgs.
+type batchFrame struct {
+	to   *client
+	data span
+	size int // the message's length, for the counters
+}
+
 var batchPool = sync.Pool{New: func() any { return new(batch) }}
 
 func getBatch() *batch { return batchPool.Get().(*batch) }
@@ -45,6 +54,8 @@ func putBatch(b *batch) {
 	b.msgs = b.msgs[:0]
 	clear(b.items) // drop subscription pointers so closed clients can be collected
 	b.items = b.items[:0]
+	clear(b.frames)
+	b.frames = b.frames[:0]
 	b.lastSeq = 0
 	b.producer = nil
 	batchPool.Put(b)

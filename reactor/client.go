@@ -47,6 +47,7 @@ type client struct {
 
 	tls          *tlsconn.Session // nil for plaintext (tls.go)
 	ws           *wsConn          // nil unless accepted on the websocket listener (websocket.go)
+	route        *routeConn       // non-nil exactly for kindRoute (route.go)
 	tlsPhase     tlsPhase
 	plainIn      []byte // decrypted input not parsed yet: a partial op, or ops waiting for an auth verdict
 	wsRaw        []byte // on wss, decrypted bytes the WebSocket layer has not consumed (a cut frame)

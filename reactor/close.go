@@ -14,6 +14,7 @@ func (c *client) teardown() {
 	c.subs.each(func(s *subscription) {
 		s.removed = true
 		_ = c.acct.subs.Remove(&s.entry)
+		c.srv.announce(c.acct, s, false)
 	})
 	c.loop.removeClient(c)
 	c.acct.leave()

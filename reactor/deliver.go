@@ -4,7 +4,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/reactor-nats/reactor/codec"
-	"github.com/reactor-nats/reactor/subtrie"
 )
 
 // publish delivers a message from c to every matching subscription of c's account: each plain subscription,
@@ -57,8 +56,16 @@ func (c *client) publishIn(acct *account, m *message, depth int) (delivered int)
 			delivered++
 		}
 	}
+	if peers := c.routePeers(); len(peers) > 0 {
+		return delivered + c.publishClustered(acct, m, r, peers)
+	}
 	for _, group := range r.Queues {
-		if s := c.pickMember(group, m.subject); s != nil {
+		// A message from a route serves only the groups its RMSG names, and those only at the account it
+		// was published in: the sending server drew the member of every other group elsewhere.
+		if c.kind == kindRoute && depth == 0 && !c.route.listedQueue(group[0].Queue) {
+			continue
+		}
+		if s := c.pickMemberFrom(group, rand.IntN(len(group)), m.subject); s != nil {
 			l.route(s, m)
 			c.noteRecipient(s.client)
 			delivered++
@@ -72,22 +79,6 @@ func (c *client) noteRecipient(r *client) {
 	if c.stallOn.none() && r.pendingHigh.Load() {
 		c.stallOn = stallCause{sub: r}
 	}
-}
-
-// pickMember chooses the queue group member that gets the message: uniformly at random, skipping the
-// publisher's own members when it does not want its messages echoed. Only immutable fields of other loops'
-// subscriptions are read here.
-func (c *client) pickMember(group []*subtrie.Subscription, subject []byte) *subscription {
-	n := len(group)
-	start := rand.IntN(n)
-	for i := 0; i < n; i++ {
-		s := group[(start+i)%n].Owner.(*subscription)
-		if (s.client == c && !c.opts.Echo) || !s.filter.Load().Allows(subject) {
-			continue
-		}
-		return s
-	}
-	return nil
 }
 
 // noResponders answers a request that reached no subscriber: a 503 status message, naming the subject

@@ -30,6 +30,9 @@ func (e *engine) OnBoot(eng gnet.Engine) gnet.Action {
 		}
 		s.wsPort = boundPort(eng, host, w.Port)
 	}
+	if cs := s.cluster; cs != nil {
+		cs.port = boundPort(eng, cs.host, cs.port)
+	}
 	lim := *s.lim()
 	lim.info = s.newInfo(lim.MaxPayload, lim.auth, false)
 	s.limits.Store(&lim)
@@ -61,8 +64,17 @@ func boundPort(eng gnet.Engine, host string, port int) int {
 // OnOpen admits a connection: INFO, or INFO and -ERR when the server is full.
 func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 	s := e.srv
+	if intent, ok := gc.Context().(*dialIntent); ok {
+		if s.stopped.Load() {
+			return nil, gnet.Close
+		}
+		return e.openRoute(gc, intent)
+	}
 	if s.stopped.Load() || s.lameDuck.Load() {
 		return nil, gnet.Close
+	}
+	if s.cluster != nil && localPort(gc.LocalAddr()) == s.cluster.port {
+		return e.openRoute(gc, nil)
 	}
 	cid := s.nextCID.Add(1)
 	host, port := splitAddr(gc.RemoteAddr())
@@ -142,6 +154,9 @@ func (e *engine) OnTraffic(gc gnet.Conn) gnet.Action {
 		_, _ = gc.Discard(-1) // a closing connection's input is dropped
 		return gnet.None
 	}
+	if c.route != nil {
+		return c.onRouteTraffic(gc)
+	}
 	if c.tlsPhase == tlsExpect && c.ws == nil && c.srv.opts.TLS.AllowNonTLS {
 		if buf, _ := gc.Peek(1); len(buf) == 1 && !tlsconn.LooksLikeTLS(buf[0]) {
 			c.tlsPhase = tlsNone // allow_non_tls: a plaintext client goes on in plaintext
@@ -211,8 +226,11 @@ func (e *engine) OnClose(gc gnet.Conn, err error) gnet.Action {
 	}
 	c.setReason(reasonClientClosed)
 	c.teardown()
-	if c.kind == kindClient {
+	switch c.kind {
+	case kindClient:
 		e.srv.closed.add(c.snapshot(true, time.Now()))
+	case kindRoute:
+		c.leaveMesh()
 	}
 	c.subs = subIndex{}
 	ev := e.srv.log.Debug().Uint64("cid", c.cid).Str("ip", c.host)

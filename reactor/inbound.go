@@ -186,6 +186,7 @@ func (c *client) processSub(op *codec.Op) gnet.Action {
 		return c.protocolError(codec.ErrInvalidSubject)
 	}
 	c.subs.add(s)
+	c.srv.announce(c.acct, s, true)
 	c.ok()
 	return gnet.None
 }
@@ -221,4 +222,5 @@ func (c *client) unsubscribe(s *subscription) {
 	s.removed = true
 	c.subs.remove(s)
 	_ = c.acct.subs.Remove(&s.entry)
+	c.srv.announce(c.acct, s, false)
 }

@@ -34,9 +34,22 @@ type serverInfo struct {
 	LameDuckMode bool   `json:"ldm,omitempty"`
 }
 
+// clusterInfo is the part of INFO that follows the per-client fields in a cluster, in nats-server's order.
+type clusterInfoFields struct {
+	Cluster     string   `json:"cluster,omitempty"`
+	ConnectURLs []string `json:"connect_urls,omitempty"`
+}
+
 // newInfo makes the INFO template for the current settings; ldm marks lame duck mode.
 func (s *Server) newInfo(maxPayload int, auth *auth.Authenticator, ldm bool) *infoTemplate {
-	return newInfoTemplate(serverInfo{
+	var cf clusterInfoFields
+	if cs := s.cluster; cs != nil {
+		cf.Cluster = cs.id.Cluster
+		if urls := cs.clientURL.Load(); urls != nil {
+			cf.ConnectURLs = *urls
+		}
+	}
+	return newInfoTemplate(cf, serverInfo{
 		ServerID:     s.id,
 		ServerName:   s.opts.ServerName,
 		Version:      ProtocolVersion,
@@ -57,15 +70,20 @@ func (s *Server) newInfo(maxPayload int, auth *auth.Authenticator, ldm bool) *in
 // client_id and client_ip, so accepting a connection costs no JSON encoding.
 type infoTemplate struct {
 	prefix []byte // `{...shared fields...` without the closing brace
+	suffix []byte // `,"cluster":…,"connect_urls":[…]`, after the per-client fields; empty without a cluster
 }
 
-func newInfoTemplate(si serverInfo) *infoTemplate {
+func newInfoTemplate(cf clusterInfoFields, si serverInfo) *infoTemplate {
 	si.Go = runtime.Version()
 	js, err := json.Marshal(si)
 	if err != nil {
 		panic(err) // a struct of strings, ints and bools always marshals
 	}
-	return &infoTemplate{prefix: js[:len(js)-1]}
+	t := &infoTemplate{prefix: js[:len(js)-1]}
+	if cj, err := json.Marshal(cf); err == nil && len(cj) > 2 {
+		t.suffix = append([]byte{','}, cj[1:len(cj)-1]...)
+	}
+	return t
 }
 
 // appendClientInfo appends the INFO line a client gets on accept.
@@ -75,6 +93,7 @@ func (t infoTemplate) appendClientInfo(dst []byte, cid uint64, ip, nonce string)
 		dst = append(dst, `,"nonce":`...)
 		dst = strconv.AppendQuote(dst, nonce)
 	}
+	dst = append(dst, t.suffix...)
 	return append(dst, "} \r\n"...)
 }
 
@@ -84,6 +103,7 @@ func (t infoTemplate) appendConnectInfo(dst []byte, cid uint64, ip, account stri
 	dst = t.appendClientFields(dst, cid, ip)
 	dst = append(dst, `,"connect_info":true,"remote_account":`...)
 	dst = strconv.AppendQuote(dst, account)
+	dst = append(dst, t.suffix...)
 	return append(dst, "} \r\n"...)
 }
 

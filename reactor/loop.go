@@ -31,6 +31,7 @@ type loop struct {
 	msgSeq   uint64                     // numbers messages published on this loop, for batch.add's dedupe
 	now      int64                      // unix nanos at the start of the current callback, for last_activity
 	scratch  [maxImportDepth + 1][]byte // subjects mapped by imports, by import depth (imports.go)
+	routes   routeScratch               // per-peer state of a clustered publish (routepublish.go)
 	internal *client                    // the loop's socket-less publisher for internal services (internal.go); nil until used
 	current  *client                    // the publisher whose callback is running, or nil; recorded in the batches it fills
 	spare    []*batch                   // recycled inbox slice
@@ -152,6 +153,9 @@ func (l *loop) drain(context.Context) error {
 		for _, it := range b.items {
 			m := b.message(it.msg)
 			l.deliver(it.sub, &m)
+		}
+		for _, f := range b.frames {
+			l.deliverFrame(f.to, b.bytes(f.data), f.size)
 		}
 	}
 	l.endCallback()

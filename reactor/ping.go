@@ -49,7 +49,14 @@ func (l *loop) sweep(now int64) {
 			continue
 		}
 		c := l.clients[i]
-		if c.closing || c.kind != kindClient {
+		if c.closing {
+			continue
+		}
+		if c.kind == kindRoute {
+			c.sweepRoute(now, maxOut)
+			continue
+		}
+		if c.kind != kindClient {
 			continue
 		}
 		if c.tlsPhase == tlsExpect || c.tlsPhase == tlsHandshake {
@@ -110,4 +117,44 @@ func (c *client) pastWriteDeadline(now int64, deadline time.Duration) bool {
 		return false
 	}
 	return now-c.wdAt > int64(deadline)
+}
+
+// routePingCap is the longest interval between PINGs on a route, as nats-server caps it.
+const routePingCap = 30 * time.Second
+
+// sweepRoute closes a route whose handshake has not completed in time, and pings a registered one: every
+// cluster ping_interval (else the server's, at most 30 s), closing it as stale after ping_max unanswered.
+func (c *client) sweepRoute(now int64, maxOut int) {
+	cs := c.srv.cluster
+	if !c.route.registered {
+		if now-c.start > int64(c.srv.routeHandshakeTimeout()) {
+			c.srv.log.Warn().Uint64("rid", c.cid).Str("ip", c.host).Msg("route handshake timed out")
+			c.setReason(reasonAuthTimeout)
+			c.closeWithErr(nil)
+		}
+		return
+	}
+	if now < c.nextPing {
+		return
+	}
+	interval := cs.opts.PingInterval
+	if interval <= 0 {
+		interval = min(c.srv.lim().PingInterval, routePingCap)
+	}
+	if cs.opts.PingMax > 0 {
+		maxOut = cs.opts.PingMax
+	}
+	c.nextPing = now + int64(interval)
+	if c.pingsOut+1 > maxOut {
+		c.srv.log.Warn().Uint64("rid", c.cid).Str("remote_id", c.route.peer.ServerID).Msg("Stale Route Connection - Closing")
+		c.srv.stale.Add(1)
+		c.closeWithErr(codec.ErrStaleConnection)
+		return
+	}
+	c.pingsOut++
+	if c.rttStart == 0 {
+		c.rttStart = now
+	}
+	c.takePending()
+	c.queue(codec.PING)
 }

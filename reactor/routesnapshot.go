@@ -1,6 +1,11 @@
 package reactor
 
-import "time"
+import (
+	"sort"
+	"time"
+
+	"github.com/reactor-nats/reactor/cluster"
+)
 
 // RouteConnInfo is one route connection as /routez reports it.
 type RouteConnInfo struct {
@@ -51,3 +56,57 @@ func (s *Server) Routes(subs bool) []RouteConnInfo { return s.routeSnapshots(sub
 
 // Cluster describes the cluster this server is in; the zero ClusterInfo without one.
 func (s *Server) Cluster() ClusterInfo { return s.clusterInfo() }
+
+// routeSnapshots reads every registered route on its loop.
+func (s *Server) routeSnapshots(subs bool) []RouteConnInfo {
+	cs := s.cluster
+	if cs == nil {
+		return nil
+	}
+	var all []RouteConnInfo
+	s.onEveryLoop(func(l *loop, now time.Time) {
+		for _, c := range l.clients {
+			if c.kind != kindRoute || c.closing || !c.route.registered {
+				continue
+			}
+			all = append(all, c.routeSnapshot(subs))
+		}
+	})
+	sort.Slice(all, func(i, j int) bool { return all[i].RID < all[j].RID })
+	return all
+}
+
+// routeSnapshot describes route c. It runs on c's loop.
+func (c *client) routeSnapshot(subs bool) RouteConnInfo {
+	rc := c.route
+	cs := c.srv.cluster
+	cs.mu.Lock()
+	dial := rc.dial
+	cs.mu.Unlock()
+	ri := RouteConnInfo{
+		RID:          c.cid,
+		RemoteID:     rc.peer.ServerID,
+		RemoteName:   rc.peer.ServerName,
+		DidSolicit:   dial.Solicited,
+		IsConfigured: dial.Origin == cluster.Explicit,
+		IP:           c.host,
+		Port:         c.port,
+		Start:        time.Unix(0, c.start),
+		LastActivity: time.Unix(0, c.lastActivity),
+		RTT:          time.Duration(c.rtt),
+		InMsgs:       c.inMsgs,
+		OutMsgs:      c.outMsgs,
+		InBytes:      c.inBytes,
+		OutBytes:     c.outBytes,
+		NumSubs:      rc.interest.Len(),
+	}
+	if !c.gone() {
+		ri.PendingBytes = c.pending()
+	}
+	if subs {
+		for _, sub := range rc.interest.Subs() {
+			ri.Subs = append(ri.Subs, RouteSub(sub))
+		}
+	}
+	return ri
+}

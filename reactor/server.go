@@ -42,6 +42,9 @@ type Server struct {
 	wsUpgrader *ws.Upgrader    // nil without a websocket listener (websocket.go)
 	wsPort     int             // the websocket listener's bound port
 	global     *account
+	cluster    *clusterState // nil without a cluster (cluster.go)
+	// routeErrors counts routes closed over a frame that could not be parsed.
+	routeErrors atomic.Int64
 
 	limits atomic.Pointer[limits] // the settings in force (limits.go)
 	optsMu sync.Mutex             // guards cur and loaded
@@ -133,6 +136,7 @@ func New(opts Options) (*Server, error) {
 	if err := s.installSystemServices(); err != nil {
 		return nil, err
 	}
+	s.setupCluster()
 	return s, nil
 }
 
@@ -199,6 +203,16 @@ func (s *Server) Start() error {
 		}
 		addrs = append(addrs, wsAddr)
 	}
+	if s.cluster != nil {
+		if s.cluster.opts.TLS != nil {
+			return errors.New("cluster tls: not supported yet")
+		}
+		routeAddr, err := s.routeListenAddr(addrs)
+		if err != nil {
+			return fmt.Errorf("cluster: %w", err)
+		}
+		addrs = append(addrs, routeAddr)
+	}
 	s.authWorkers.start(max(2, runtime.GOMAXPROCS(0)))
 	s.services.start(1)
 	if s.tlsCfg != nil || s.wsTLSCfg != nil {
@@ -216,6 +230,7 @@ func (s *Server) Start() error {
 			err = errors.New("event engine stopped unexpectedly")
 		}
 		s.runErr = err
+		s.stopCluster()
 		s.authWorkers.stop()
 		s.services.stop()
 		if s.tlsPool != nil {
@@ -225,6 +240,11 @@ func (s *Server) Start() error {
 	}()
 	select {
 	case <-s.ready:
+		if cs := s.cluster; cs != nil {
+			s.log.Info().Str("addr", net.JoinHostPort(cs.host, strconv.Itoa(cs.port))).Str("cluster", cs.id.Cluster).
+				Msg("Listening for route connections")
+			s.startCluster()
+		}
 		s.log.Info().Str("addr", s.Addr()).Str("server_id", s.id).Str("server_name", s.opts.ServerName).
 			Int("loops", s.opts.EventLoops).Msg("Listening for client connections")
 		return nil
