@@ -248,6 +248,9 @@ func (e *engine) OnTick() (time.Duration, gnet.Action) {
 	s.acceptorOnce.Do(func() {
 		s.acceptor = findAcceptor(s.eng)
 		close(s.acceptorKnown)
+		// Dialed routes join the loops through Engine.Register, which reads the load balancer gnet fills
+		// after OnBoot: the first tick is the first point ordered after that write.
+		s.startCluster()
 	})
 	now := time.Now().UnixNano()
 	for _, l := range s.loopList() {

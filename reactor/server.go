@@ -243,7 +243,6 @@ func (s *Server) Start() error {
 		if cs := s.cluster; cs != nil {
 			s.log.Info().Str("addr", net.JoinHostPort(cs.host, strconv.Itoa(cs.port))).Str("cluster", cs.id.Cluster).
 				Msg("Listening for route connections")
-			s.startCluster()
 		}
 		s.log.Info().Str("addr", s.Addr()).Str("server_id", s.id).Str("server_name", s.opts.ServerName).
 			Int("loops", s.opts.EventLoops).Msg("Listening for client connections")
