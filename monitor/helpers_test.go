@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/reactor-nats/reactor/cluster"
 	"github.com/reactor-nats/reactor/reactor"
 	"github.com/rs/zerolog"
 )
@@ -44,6 +46,26 @@ func runFixture(t testing.TB, opts reactor.Options) *fixture {
 }
 
 func (f *fixture) clientURL() string { return "nats://" + f.srv.Addr() }
+
+// runClusterPair starts two reactor servers in cluster C: a ("A") listens for routes on routePort, a port
+// chosen here, and b ("B") listens on a random port and has a route to a configured. It returns once each
+// has registered its route to the other, which needs reactor's route engine.
+func runClusterPair(t *testing.T) (a, b *fixture, routePort int) {
+	t.Helper()
+	routePort = freePort(t)
+	routes, err := cluster.ParseRouteURLs(fmt.Sprintf("nats-route://127.0.0.1:%d", routePort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a = runFixture(t, reactor.Options{ServerName: "A", Cluster: &cluster.Options{
+		Name: "C", Host: "127.0.0.1", Port: routePort, Compression: cluster.CompressionOff}})
+	b = runFixture(t, reactor.Options{ServerName: "B", Cluster: &cluster.Options{
+		Name: "C", Host: "127.0.0.1", Port: -1, Routes: routes, Compression: cluster.CompressionOff}})
+	waitFor(t, "reactor.Server.Routes to list the route between A and B on both", func() bool {
+		return len(a.srv.Routes(false)) == 1 && len(b.srv.Routes(false)) == 1
+	})
+	return a, b, routePort
+}
 
 // connect opens a nats.go connection named name that the test closes at its end.
 func connect(t testing.TB, url, name string) *nats.Conn {
