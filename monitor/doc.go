@@ -16,8 +16,10 @@
 //
 // A request runs on net/http's goroutine. It asks reactor for what it needs through reactor's monitoring
 // API: Stats and Options are atomic reads; Conns, Accounts and Subscriptions post a snapshot to every
-// event loop and wait for the answers; ClosedConns copies a ring under its mutex. The handler then filters,
-// sorts, pages and renders the copy it got, so nothing it does holds anything reactor needs.
+// event loop and wait for the answers; ClosedConns copies a ring under its mutex; Routes and Cluster
+// describe the route mesh (/routez, /varz's cluster block and route counts, the route metrics). The handler
+// then filters, sorts, pages and renders the copy it got, so nothing it does holds anything reactor needs.
+// Route figures reactor.Server does not expose yet are asked for by interface (routeengine.go).
 //
 // # Invariants
 //
@@ -25,8 +27,10 @@
 //     the HTTP goroutine waits for the loops.
 //   - Metrics are read from Stats at scrape time (metrics.go); the message path never updates anything on
 //     monitoring's behalf.
-//   - Features reactor does not have (routes, gateways, leaf nodes, JetStream, MQTT, WebSocket) are
-//     reported exactly as nats-server reports them when they are off, never invented.
+//   - Features reactor does not have (gateways, leaf nodes, JetStream, MQTT) are reported exactly as
+//     nats-server reports them when they are off, never invented. Routes are reported as nats-server
+//     reports its own with pool_size -1 (one route per peer, no pinned accounts, no compression), which is
+//     how reactor routes.
 //   - A figure reactor cannot know is not guessed: where nats-server has a per-account counter reactor keeps
 //     only server-wide, the account's figure is derived only when it is exact (see sublist.go).
 package monitor

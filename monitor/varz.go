@@ -22,6 +22,7 @@ type Varz struct {
 	GoVersion            string               `json:"go"`
 	Host                 string               `json:"host"`
 	Port                 int                  `json:"port"`
+	ConnectURLs          []string             `json:"connect_urls,omitempty"`
 	AuthRequired         bool                 `json:"auth_required,omitempty"`
 	TLSRequired          bool                 `json:"tls_required,omitempty"`
 	TLSVerify            bool                 `json:"tls_verify,omitempty"`
@@ -84,14 +85,13 @@ type Varz struct {
 // and emits {} while the feature is off; the package that adds a feature gives its object the fields,
 // checked against the reference with the feature on.
 type (
-	ClusterOptsVarz  struct{}
 	GatewayOptsVarz  struct{}
 	LeafNodeOptsVarz struct{}
 	MQTTOptsVarz     struct{}
 	JetStreamVarz    struct{}
 )
 
-// SlowConsumersStats splits slow consumers by connection kind; reactor has only clients so far.
+// SlowConsumersStats splits slow consumers by connection kind.
 type SlowConsumersStats struct {
 	Clients  int64 `json:"clients"`
 	Routes   int64 `json:"routes"`
@@ -99,7 +99,8 @@ type SlowConsumersStats struct {
 	Leafs    int64 `json:"leafs"`
 }
 
-// StaleConnectionStats splits stale connections by connection kind.
+// StaleConnectionStats splits stale connections by connection kind. reactor.Stats counts them server-wide
+// only and reactor.RouteStats has no stale count, so all of them are reported as clients'.
 type StaleConnectionStats struct {
 	Clients  int64 `json:"clients"`
 	Routes   int64 `json:"routes"`
@@ -131,6 +132,7 @@ func (m *Server) varz(now time.Time) *Varz {
 	st := m.srv.Stats()
 	host, port := m.clientHostPort(opts)
 	mem, cpu := m.proc.sample(now)
+	routes, remotes := routeCounts(m.srv.Routes(false))
 	return &Varz{
 		ID:                   m.srv.ID(),
 		Name:                 opts.ServerName,
@@ -139,6 +141,7 @@ func (m *Server) varz(now time.Time) *Varz {
 		GoVersion:            runtime.Version(),
 		Host:                 host,
 		Port:                 port,
+		ConnectURLs:          clientConnectURLs(m.srv),
 		MaxConnections:       opts.MaxConnections,
 		MaxSubscriptions:     opts.MaxSubscriptions,
 		PingInterval:         opts.PingInterval,
@@ -150,6 +153,7 @@ func (m *Server) varz(now time.Time) *Varz {
 		MaxControlLine:       opts.MaxControlLine,
 		MaxPayload:           opts.MaxPayload,
 		MaxPending:           opts.MaxPending,
+		Cluster:              clusterVarz(m.srv.Cluster()),
 		TLSTimeout:           tlsTimeout(opts),
 		TLSCertNotAfter:      certNotAfter(opts),
 		TLSRequired:          opts.TLS != nil && !opts.TLS.AllowNonTLS,
@@ -165,9 +169,11 @@ func (m *Server) varz(now time.Time) *Varz {
 		CPU:                  cpu,
 		Connections:          st.Connections,
 		TotalConnections:     st.Total,
+		Routes:               routes,
+		Remotes:              remotes,
 		InMsgs:               st.InMsgs,
 		InBytes:              st.InBytes,
-		InClientMsgs:         st.InMsgs, // every connection is a client until routes and leaf nodes exist
+		InClientMsgs:         st.InMsgs, // reactor.Stats does not split client from route traffic
 		InClientBytes:        st.InBytes,
 		OutMsgs:              st.OutMsgs,
 		OutBytes:             st.OutBytes,
@@ -182,7 +188,7 @@ func (m *Server) varz(now time.Time) *Varz {
 		ConfigDigest:         opts.ConfigDigest,
 		FeatureFlags:         map[string]bool{}, // JetStream's flags; none without JetStream
 		SystemAccount:        m.srv.SystemAccount(),
-		SlowConsumersStats:   SlowConsumersStats{Clients: st.SlowConsumers},
+		SlowConsumersStats:   SlowConsumersStats{Clients: st.SlowConsumers, Routes: routeStats(m.srv).SlowConsumers},
 		StaleConnectionStats: StaleConnectionStats{Clients: st.Stale},
 	}
 }
