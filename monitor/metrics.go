@@ -11,12 +11,13 @@ import (
 )
 
 // metricsHandler serves /metrics in Prometheus's text format from a registry of this monitor's own (no
-// global registry, so tests can run many servers in a process): reactor's counters, plus the Go runtime and
-// process collectors.
+// global registry, so tests can run many servers in a process): reactor's counters, its routes' (in
+// routemetrics.go), and the Go runtime and process collectors.
 func (m *Server) metricsHandler() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		&statsCollector{srv: m.srv},
+		&routeCollector{srv: m.srv},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
