@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -45,13 +47,15 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// referenceServer starts nats-server with monitoring and returns its client URL and monitoring base URL.
-func referenceServer(t *testing.T) (clientURL, base string) {
+// referenceServer starts nats-server with monitoring and any further arguments and returns its client URL
+// and monitoring base URL.
+func referenceServer(t *testing.T, args ...string) (clientURL, base string) {
 	t.Helper()
 	bin := testref.NatsServer(t)
 	port, httpPort := freePort(t), freePort(t)
 	var logs bytes.Buffer
-	cmd := exec.Command(bin, "-a", "127.0.0.1", "-p", fmt.Sprint(port), "-m", fmt.Sprint(httpPort))
+	args = append([]string{"-a", "127.0.0.1", "-p", fmt.Sprint(port), "-m", fmt.Sprint(httpPort)}, args...)
+	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -126,6 +130,115 @@ func TestShapesMatchReferenceServer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// referenceCluster starts two nats-servers in cluster C, "A" and "B" with a route to A, configured as
+// reactor routes (pool_size -1: one route per peer, none pinned to an account), and returns once each has
+// its route to the other.
+func referenceCluster(t *testing.T) (aClient, aBase, bClient, bBase string) {
+	t.Helper()
+	dir := t.TempDir()
+	routePort := freePort(t)
+	conf := func(name, cluster string) string {
+		path := filepath.Join(dir, name+".conf")
+		text := fmt.Sprintf("server_name: %s\ncluster { name: C, pool_size: -1, %s }\n", name, cluster)
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	aClient, aBase = referenceServer(t, "-c", conf("A", fmt.Sprintf("listen: \"127.0.0.1:%d\"", routePort)))
+	bClient, bBase = referenceServer(t, "-c", conf("B",
+		fmt.Sprintf("listen: \"127.0.0.1:-1\", routes: [\"nats-route://127.0.0.1:%d\"]", routePort)))
+	waitFor(t, "the reference servers' route", func() bool {
+		var az, bz Routez
+		getJSON(t, aBase+"/routez", &az)
+		getJSON(t, bBase+"/routez", &bz)
+		return az.NumRoutes == 1 && bz.NumRoutes == 1
+	})
+	return aClient, aBase, bClient, bBase
+}
+
+// driveRouteTraffic gives a cluster the same clients whichever it is: on B a subscriber with a plain and a
+// queue subscription, on A a publisher that sends to both once A has heard of them.
+func driveRouteTraffic(t *testing.T, aClient, aBase, bClient string) {
+	t.Helper()
+	subNC := connect(t, bClient, "subscriber")
+	plain := subscribe(t, subNC, "foo", "")
+	queued := subscribe(t, subNC, "bar.>", "q")
+	waitFor(t, "A to hear B's queue subscription", func() bool {
+		var rz Routez
+		getJSON(t, aBase+"/routez?subs=detail", &rz)
+		return len(rz.Routes) == 1 && slices.ContainsFunc(rz.Routes[0].SubsDetail, func(d SubDetail) bool {
+			return d.Subject == "bar.>" && d.Queue == "q"
+		})
+	})
+	pub := connect(t, aClient, "publisher")
+	publish(t, pub, "foo", "hello", 2)
+	publish(t, pub, "bar.x", "hi", 1)
+	receive(t, plain, 2)
+	receive(t, queued, 1)
+}
+
+// Needs reactor's route engine: fails while reactor.Server.Routes and Cluster are stubs.
+func TestClusterShapesMatchReferenceServer(t *testing.T) {
+	refA, refABase, refB, refBBase := referenceCluster(t)
+	a, b, _ := runClusterPair(t)
+	driveRouteTraffic(t, refA, refABase, refB)
+	driveRouteTraffic(t, a.clientURL(), a.base, b.clientURL())
+
+	for _, side := range []struct{ name, ref, ours string }{{"A", refABase, a.base}, {"B", refBBase, b.base}} {
+		for _, path := range []string{"/routez", "/routez?subs=1", "/routez?subs=detail", "/varz"} {
+			t.Run(side.name+path, func(t *testing.T) {
+				ref, ours := fetchShape(t, side.ref+path), fetchShape(t, side.ours+path)
+				for _, problem := range compareShapes("$", ref, ours) {
+					t.Error(problem)
+				}
+			})
+		}
+	}
+}
+
+// The renderers alone, fed a route and a cluster as the engine describes them, against the reference's
+// replies: this holds /routez's records and /varz's cluster block to nats-server's shapes whether or not the
+// engine runs.
+func TestRenderedRouteShapesMatchReferenceServer(t *testing.T) {
+	refA, refABase, refB, refBBase := referenceCluster(t)
+	driveRouteTraffic(t, refA, refABase, refB)
+	for _, tc := range []struct {
+		query string
+		subs  subsOption
+	}{{"", subsNone}, {"?subs=1", subsList}, {"?subs=detail", subsDetail}} {
+		t.Run("/routez"+tc.query, func(t *testing.T) {
+			ours := &Routez{ID: "N", Name: "A", Now: routeNow, NumRoutes: 1,
+				Routes: []*RouteInfo{routeInfo(&sampleRoute, tc.subs, routeNow)}}
+			for _, problem := range compareShapes("$", fetchShape(t, refABase+"/routez"+tc.query), shapeOfValue(t, ours)) {
+				t.Error(problem)
+			}
+		})
+	}
+	t.Run("/varz cluster", func(t *testing.T) {
+		ref := fetchShape(t, refBBase+"/varz").fields["cluster"]
+		ours := shapeOfValue(t, clusterVarz(reactor.ClusterInfo{Name: "C", Host: "127.0.0.1", Port: 6222,
+			URLs: []string{"127.0.0.1:6223"}}))
+		for _, problem := range compareShapes("$.cluster", ref, ours) {
+			t.Error(problem)
+		}
+	})
+}
+
+// shapeOfValue is the shape of v as the monitor would send it.
+func shapeOfValue(t *testing.T, v any) *shape {
+	t.Helper()
+	body, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decoded any
+	if err := json.Unmarshal(body, &decoded); err != nil {
+		t.Fatal(err)
+	}
+	return shapeOf(decoded)
 }
 
 // shape is the structure of a JSON value: its type and, for objects, its fields' shapes; for arrays, the
