@@ -54,11 +54,27 @@ func benchPubSub(b *testing.B, payloadSize, subscribers int) {
 
 // benchPubSubOn runs the benchmark on s with every connection sending connect first.
 func benchPubSubOn(b *testing.B, s *Server, connect string, payloadSize, subscribers int) {
+	benchPubSubAcross(b, s, s, connect, payloadSize, subscribers)
+}
+
+// benchPubSubAcross publishes on pubSrv to subscribers on subSrv (another member of the cluster, or the
+// same server).
+func benchPubSubAcross(b *testing.B, pubSrv, subSrv *Server, connect string, payloadSize, subscribers int) {
 	subs := make([]net.Conn, subscribers)
 	for i := range subs {
-		subs[i] = rawSubscriber(b, s, connect, "bench")
+		subs[i] = rawSubscriber(b, subSrv, connect, "bench")
 	}
-	pub, err := net.Dial("tcp", s.Addr())
+	if pubSrv != subSrv {
+		waitFor(b, "interest across the route", 5*time.Second, func() bool {
+			for _, p := range pubSrv.cluster.peerList() {
+				if p.route.interest.HasInterest([]byte("$G"), []byte("bench")) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	pub, err := net.Dial("tcp", pubSrv.Addr())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -102,6 +118,13 @@ func BenchmarkPubSub16B(b *testing.B)    { benchPubSub(b, 16, 1) }
 func BenchmarkPubSub128B(b *testing.B)   { benchPubSub(b, 128, 1) }
 func BenchmarkFanOut4x128B(b *testing.B) { benchPubSub(b, 128, 4) }
 func BenchmarkFanOut16x16B(b *testing.B) { benchPubSub(b, 16, 16) }
+
+// BenchmarkAcrossRoute128B publishes on one member of a two-node cluster to a subscriber on the other: the
+// publisher's server frames RMSG for the route, the other server parses it and delivers MSG.
+func BenchmarkAcrossRoute128B(b *testing.B) {
+	mesh := runMesh(b, 2)
+	benchPubSubAcross(b, mesh[0], mesh[1], quiet, 128, 1)
+}
 
 // BenchmarkPubSubWithPermissions16B is PubSub16B for an authenticated user whose publish and subscribe
 // permissions are checked: the answers are cached, so the check costs no allocation per message.

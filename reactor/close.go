@@ -44,7 +44,11 @@ func (c *client) closeWithErr(e *codec.Error) {
 // slowConsumer cuts off a connection whose unsent output passed max_pending. Only that connection pays:
 // its publishers and the other subscribers never wait for it.
 func (c *client) slowConsumer() {
-	c.loop.stats.slowConsumers.Add(1)
+	if c.kind == kindRoute {
+		c.loop.stats.slowRoutes.Add(1)
+	} else {
+		c.loop.stats.slowConsumers.Add(1)
+	}
 	c.srv.log.Warn().Uint64("cid", c.cid).Str("ip", c.host).Int("pending", c.conn.OutboundBuffered()).
 		Msg("Slow Consumer Detected")
 	c.closeWithErr(codec.ErrSlowConsumer) // no -ERR: nats-server just closes

@@ -110,3 +110,26 @@ func (c *client) routeSnapshot(subs bool) RouteConnInfo {
 	}
 	return ri
 }
+
+// RouteStats returns the route counters. Safe from any goroutine.
+func (s *Server) RouteStats() RouteStats {
+	var st RouteStats
+	if cs := s.cluster; cs != nil {
+		st.Routes = len(cs.peerList())
+	}
+	for _, l := range s.loopList() {
+		st.SlowConsumers += l.stats.slowRoutes.Load()
+	}
+	return st
+}
+
+// ClientConnectURLs is the connect_urls clients are given: this server's client URLs, then its peers'.
+// None without a cluster, or with no_advertise.
+func (s *Server) ClientConnectURLs() []string {
+	if cs := s.cluster; cs != nil {
+		if urls := cs.clientURL.Load(); urls != nil {
+			return append([]string(nil), *urls...)
+		}
+	}
+	return nil
+}

@@ -13,7 +13,8 @@ type tally struct {
 // contended; readers on other goroutines sum them over all loops.
 type loopStats struct {
 	inMsgs, inBytes, outMsgs, outBytes atomic.Int64
-	slowConsumers                      atomic.Int64
+	slowConsumers                      atomic.Int64 // clients cut off as slow consumers
+	slowRoutes                         atomic.Int64 // routes cut off as slow consumers
 	stalls                             atomic.Int64 // publisher reads paused for a slow subscriber
 	conns                              atomic.Int64 // connections on the loop
 	matches                            atomic.Int64
