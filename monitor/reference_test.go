@@ -160,19 +160,25 @@ func referenceCluster(t *testing.T) (aClient, aBase, bClient, bBase string) {
 }
 
 // driveRouteTraffic gives a cluster the same clients whichever it is: on B a subscriber with a plain and a
-// queue subscription, on A a publisher that sends to both once A has heard of them.
-func driveRouteTraffic(t *testing.T, aClient, aBase, bClient string) {
+// queue subscription, on A a subscriber of its own (so that each route has interest to list, as nats-server's
+// have their system account's) and a publisher that sends to B's subscriptions once A has heard of them.
+func driveRouteTraffic(t *testing.T, aClient, aBase, bClient, bBase string) {
 	t.Helper()
 	subNC := connect(t, bClient, "subscriber")
 	plain := subscribe(t, subNC, "foo", "")
 	queued := subscribe(t, subNC, "bar.>", "q")
-	waitFor(t, "A to hear B's queue subscription", func() bool {
-		var rz Routez
-		getJSON(t, aBase+"/routez?subs=detail", &rz)
-		return len(rz.Routes) == 1 && slices.ContainsFunc(rz.Routes[0].SubsDetail, func(d SubDetail) bool {
-			return d.Subject == "bar.>" && d.Queue == "q"
-		})
-	})
+	subscribe(t, connect(t, aClient, "listener"), "baz", "")
+	hears := func(base, subject, queue string) func() bool {
+		return func() bool {
+			var rz Routez
+			getJSON(t, base+"/routez?subs=detail", &rz)
+			return len(rz.Routes) == 1 && slices.ContainsFunc(rz.Routes[0].SubsDetail, func(d SubDetail) bool {
+				return d.Subject == subject && d.Queue == queue
+			})
+		}
+	}
+	waitFor(t, "A to hear B's queue subscription", hears(aBase, "bar.>", "q"))
+	waitFor(t, "B to hear A's subscription", hears(bBase, "baz", ""))
 	pub := connect(t, aClient, "publisher")
 	publish(t, pub, "foo", "hello", 2)
 	publish(t, pub, "bar.x", "hi", 1)
@@ -184,8 +190,8 @@ func driveRouteTraffic(t *testing.T, aClient, aBase, bClient string) {
 func TestClusterShapesMatchReferenceServer(t *testing.T) {
 	refA, refABase, refB, refBBase := referenceCluster(t)
 	a, b, _ := runClusterPair(t)
-	driveRouteTraffic(t, refA, refABase, refB)
-	driveRouteTraffic(t, a.clientURL(), a.base, b.clientURL())
+	driveRouteTraffic(t, refA, refABase, refB, refBBase)
+	driveRouteTraffic(t, a.clientURL(), a.base, b.clientURL(), b.base)
 
 	for _, side := range []struct{ name, ref, ours string }{{"A", refABase, a.base}, {"B", refBBase, b.base}} {
 		for _, path := range []string{"/routez", "/routez?subs=1", "/routez?subs=detail", "/varz"} {
@@ -204,7 +210,7 @@ func TestClusterShapesMatchReferenceServer(t *testing.T) {
 // engine runs.
 func TestRenderedRouteShapesMatchReferenceServer(t *testing.T) {
 	refA, refABase, refB, refBBase := referenceCluster(t)
-	driveRouteTraffic(t, refA, refABase, refB)
+	driveRouteTraffic(t, refA, refABase, refB, refBBase)
 	for _, tc := range []struct {
 		query string
 		subs  subsOption
