@@ -40,13 +40,13 @@ var (
 	descSubscriptions = prometheus.NewDesc("reactor_subscriptions",
 		"Subscriptions in every account's subject index.", nil, nil)
 	descInMsgs = prometheus.NewDesc("reactor_in_msgs_total",
-		"Messages received from clients.", nil, nil)
+		"Messages received from clients and routes.", nil, nil)
 	descOutMsgs = prometheus.NewDesc("reactor_out_msgs_total",
-		"Messages delivered to clients.", nil, nil)
+		"Messages delivered to clients and routes.", nil, nil)
 	descInBytes = prometheus.NewDesc("reactor_in_bytes_total",
-		"Payload bytes received from clients.", nil, nil)
+		"Payload bytes received from clients and routes.", nil, nil)
 	descOutBytes = prometheus.NewDesc("reactor_out_bytes_total",
-		"Payload bytes delivered to clients.", nil, nil)
+		"Payload bytes delivered to clients and routes.", nil, nil)
 	descSlowConsumers = prometheus.NewDesc("reactor_slow_consumers_total",
 		"Clients cut off for falling more than max_pending behind.", nil, nil)
 	descStalls = prometheus.NewDesc("reactor_stalls_total",
@@ -62,9 +62,9 @@ var (
 	descLoopQueueBytes = prometheus.NewDesc("reactor_loop_queue_bytes",
 		"Bytes other loops have posted to this loop and it has not yet delivered: its queue depth.", loopLabel, nil)
 	descLoopInMsgs = prometheus.NewDesc("reactor_loop_in_msgs_total",
-		"Messages received by the loop's clients.", loopLabel, nil)
+		"Messages received by the loop's clients and routes.", loopLabel, nil)
 	descLoopOutMsgs = prometheus.NewDesc("reactor_loop_out_msgs_total",
-		"Messages delivered to the loop's clients.", loopLabel, nil)
+		"Messages delivered to the loop's clients and routes.", loopLabel, nil)
 	descLoopSlowConsumers = prometheus.NewDesc("reactor_loop_slow_consumers_total",
 		"Slow consumers cut off on the loop.", loopLabel, nil)
 	descLoopStalls = prometheus.NewDesc("reactor_loop_stalls_total",
