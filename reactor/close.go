@@ -17,8 +17,8 @@ func (c *client) teardown() {
 		c.srv.announce(c.acct, s, false)
 	})
 	c.loop.removeClient(c)
-	c.acct.leave()
 	if c.kind == kindClient {
+		c.acct.leave()
 		c.srv.numClients.Add(-1)
 	}
 }

@@ -69,6 +69,7 @@ func (s *Server) announceLameDuck() {
 		}
 		l.endCallback()
 	})
+	s.announceLameDuckToPeers()
 }
 
 // closeSpread closes every client, oldest first, spread over dur.

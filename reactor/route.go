@@ -90,7 +90,6 @@ func (e *engine) openRoute(gc gnet.Conn, intent *dialIntent) ([]byte, gnet.Actio
 		authed:    true,
 		route:     rc,
 	}
-	c.acct.conns.Add(1)
 	c.lastActivity = now
 	l.addClient(c)
 	gc.SetContext(c)

@@ -76,3 +76,28 @@ func TestMeshFormsByGossipAndRoutesMessages(t *testing.T) {
 		t.Fatal("message did not cross the route")
 	}
 }
+
+// A server entering lame duck mode tells its peers, which stop handing its client URL to their clients
+// while the route still runs.
+func TestLameDuckWithdrawsClientURLFromPeers(t *testing.T) {
+	r1 := runServer(t, Options{ServerName: "r1", LameDuckGracePeriod: 10 * time.Second, LameDuckDuration: 30 * time.Second,
+		Cluster: &cluster.Options{Name: "C", Host: "127.0.0.1", Port: -1}})
+	r2 := runServer(t, Options{ServerName: "r2", Cluster: &cluster.Options{Name: "C", Host: "127.0.0.1", Port: -1,
+		Routes: []*url.URL{routeURL(r1)}}})
+	waitMeshed(t, []*Server{r1, r2}, 1)
+	connect(t, r1) // someone to wait for, so r1 stays in lame duck mode instead of exiting
+	hasR1 := func() bool {
+		for _, u := range r2.ClientConnectURLs() {
+			if u == r1.Addr() {
+				return true
+			}
+		}
+		return false
+	}
+	waitFor(t, "r1 in r2's connect_urls", 5*time.Second, hasR1)
+	go r1.LameDuck()
+	waitFor(t, "r1 withdrawn from r2's connect_urls", 5*time.Second, func() bool { return !hasR1() })
+	if n := len(r2.cluster.peerList()); n != 1 {
+		t.Fatalf("route dropped during lame duck: %d peers", n)
+	}
+}

@@ -150,3 +150,18 @@ func (s *Server) gossiped(via *client, info *codec.RouteInfo) {
 	s.scheduleDial(dialJob{url: u, origin: cluster.Implicit, learnedMode: info.GossipMode,
 		attempts: 1 + max(cs.opts.ConnectRetries, 0)})
 }
+
+// announceLameDuckToPeers sends every peer our INFO with ldm set, so that they stop handing our client URLs
+// to their clients, as nats-server does on entering lame duck mode.
+func (s *Server) announceLameDuckToPeers() {
+	cs := s.cluster
+	if cs == nil {
+		return
+	}
+	info := s.localRouteInfo()
+	info.LameDuckMode = true
+	line := s.appendRouteInfo(nil, info)
+	for _, p := range cs.peerList() {
+		p.route.enqueueLine(p, line)
+	}
+}
