@@ -16,10 +16,9 @@
 //
 // A request runs on net/http's goroutine. It asks reactor for what it needs through reactor's monitoring
 // API: Stats and Options are atomic reads; Conns, Accounts and Subscriptions post a snapshot to every
-// event loop and wait for the answers; ClosedConns copies a ring under its mutex; Routes and Cluster
-// describe the route mesh (/routez, /varz's cluster block and route counts, the route metrics). The handler
-// then filters, sorts, pages and renders the copy it got, so nothing it does holds anything reactor needs.
-// Route figures reactor.Server does not expose yet are asked for by interface (routeengine.go).
+// event loop and wait for the answers, as Routes does for the route connections; ClosedConns copies a ring
+// under its mutex; Cluster, RouteStats and ClientConnectURLs read settings and atomics. The handler then
+// filters, sorts, pages and renders the copy it got, so nothing it does holds anything reactor needs.
 //
 // # Invariants
 //

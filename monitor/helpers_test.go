@@ -49,7 +49,7 @@ func (f *fixture) clientURL() string { return "nats://" + f.srv.Addr() }
 
 // runClusterPair starts two reactor servers in cluster C: a ("A") listens for routes on routePort, a port
 // chosen here, and b ("B") listens on a random port and has a route to a configured. It returns once each
-// has registered its route to the other, which needs reactor's route engine.
+// has registered its route to the other.
 func runClusterPair(t *testing.T) (a, b *fixture, routePort int) {
 	t.Helper()
 	routePort = freePort(t)

@@ -186,7 +186,6 @@ func driveRouteTraffic(t *testing.T, aClient, aBase, bClient, bBase string) {
 	receive(t, queued, 1)
 }
 
-// Needs reactor's route engine: fails while reactor.Server.Routes and Cluster are stubs.
 func TestClusterShapesMatchReferenceServer(t *testing.T) {
 	refA, refABase, refB, refBBase := referenceCluster(t)
 	a, b, _ := runClusterPair(t)

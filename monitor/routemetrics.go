@@ -44,7 +44,7 @@ func (c *routeCollector) Collect(ch chan<- prometheus.Metric) {
 	routes := c.srv.Routes(false)
 	ch <- prometheus.MustNewConstMetric(descRoutes, prometheus.GaugeValue, float64(len(routes)))
 	ch <- prometheus.MustNewConstMetric(descRouteSlowConsumers, prometheus.CounterValue,
-		float64(routeStats(c.srv).SlowConsumers))
+		float64(c.srv.RouteStats().SlowConsumers))
 	for _, p := range routesByPeer(routes) {
 		labels := []string{p.RemoteID, p.RemoteName}
 		for _, m := range []struct {

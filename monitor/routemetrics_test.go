@@ -41,8 +41,6 @@ func TestMetricsReportNoRoutesWithoutACluster(t *testing.T) {
 	}
 }
 
-// This test needs a live cluster: it fails while reactor.Server.Routes is a stub.
-
 func TestMetricsCountRouteTrafficPerPeer(t *testing.T) {
 	a, b, _ := runClusterPair(t)
 	plain := subscribe(t, connect(t, b.clientURL(), "subscriber"), "foo", "")

@@ -72,8 +72,6 @@ func TestRouteInfoOmitsEmptySubscriptionLists(t *testing.T) {
 	}
 }
 
-// The tests below need a live cluster: they fail while reactor.Server.Routes and Cluster are stubs.
-
 func TestRoutezReportsBothEndsOfARoute(t *testing.T) {
 	a, b, routePort := runClusterPair(t)
 	subNC := connect(t, b.clientURL(), "subscriber")

@@ -133,6 +133,7 @@ func (m *Server) varz(now time.Time) *Varz {
 	host, port := m.clientHostPort(opts)
 	mem, cpu := m.proc.sample(now)
 	routes, remotes := routeCounts(m.srv.Routes(false))
+	routeSlow := m.srv.RouteStats().SlowConsumers
 	return &Varz{
 		ID:                   m.srv.ID(),
 		Name:                 opts.ServerName,
@@ -141,7 +142,7 @@ func (m *Server) varz(now time.Time) *Varz {
 		GoVersion:            runtime.Version(),
 		Host:                 host,
 		Port:                 port,
-		ConnectURLs:          clientConnectURLs(m.srv),
+		ConnectURLs:          m.srv.ClientConnectURLs(),
 		MaxConnections:       opts.MaxConnections,
 		MaxSubscriptions:     opts.MaxSubscriptions,
 		PingInterval:         opts.PingInterval,
@@ -179,7 +180,7 @@ func (m *Server) varz(now time.Time) *Varz {
 		OutBytes:             st.OutBytes,
 		OutClientMsgs:        st.OutMsgs,
 		OutClientBytes:       st.OutBytes,
-		SlowConsumers:        st.SlowConsumers,
+		SlowConsumers:        st.SlowConsumers + routeSlow, // every kind, as nats-server counts them
 		StaleConnections:     st.Stale,
 		StalledClients:       st.Stalls,
 		Subscriptions:        st.Subscriptions,
@@ -188,7 +189,7 @@ func (m *Server) varz(now time.Time) *Varz {
 		ConfigDigest:         opts.ConfigDigest,
 		FeatureFlags:         map[string]bool{}, // JetStream's flags; none without JetStream
 		SystemAccount:        m.srv.SystemAccount(),
-		SlowConsumersStats:   SlowConsumersStats{Clients: st.SlowConsumers, Routes: routeStats(m.srv).SlowConsumers},
+		SlowConsumersStats:   SlowConsumersStats{Clients: st.SlowConsumers, Routes: routeSlow},
 		StaleConnectionStats: StaleConnectionStats{Clients: st.Stale},
 	}
 }
