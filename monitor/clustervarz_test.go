@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reactor-nats/reactor/cluster"
 	"github.com/reactor-nats/reactor/reactor"
 )
 
@@ -57,8 +58,6 @@ func TestVarzHasNoClusterWithoutOne(t *testing.T) {
 	}
 }
 
-// The tests below need a live cluster: they fail while reactor.Server.Routes and Cluster are stubs.
-
 func TestVarzReportsTheCluster(t *testing.T) {
 	a, b, routePort := runClusterPair(t)
 	var av, bv Varz
@@ -78,6 +77,17 @@ func TestVarzReportsTheCluster(t *testing.T) {
 			t.Errorf("%s: routes %d remotes %d route slow consumers %d; want 1 1 0",
 				name, v.Routes, v.Remotes, v.SlowConsumersStats.Routes)
 		}
+	}
+}
+
+// nats-server gives clients no connect_urls, and /varz none, until a peer's route brings some: its own
+// client URL alone tells a client nothing it does not know.
+func TestVarzOfALoneClusterMemberHasNoConnectURLs(t *testing.T) {
+	f := runFixture(t, reactor.Options{Cluster: &cluster.Options{Name: "C", Host: "127.0.0.1", Port: -1}})
+	var v Varz
+	getJSON(t, f.base+"/varz", &v)
+	if v.Cluster.Name != "C" || v.ConnectURLs != nil {
+		t.Errorf("cluster %+v connect_urls %q; want cluster C and no connect_urls", v.Cluster, v.ConnectURLs)
 	}
 }
 
