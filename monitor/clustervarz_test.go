@@ -103,3 +103,30 @@ func TestVarzConnectURLsListBothServers(t *testing.T) {
 		t.Errorf("connect_urls %q, want B's own first, as nats-server", v.ConnectURLs)
 	}
 }
+
+// Messages that cross a route count in in_msgs/out_msgs but not as client traffic, as in nats-server: the
+// publisher's server sends them to a route, the subscriber's server receives them from one.
+func TestVarzTellsClientTrafficFromRouteTraffic(t *testing.T) {
+	a, b, _ := runClusterPair(t)
+	sub := subscribe(t, connect(t, b.clientURL(), "sub"), "crossing", "")
+	pub := connect(t, a.clientURL(), "pub")
+	waitFor(t, "B's interest at A", func() bool {
+		for _, r := range a.srv.Routes(false) {
+			if r.NumSubs > 0 {
+				return true
+			}
+		}
+		return false
+	})
+	publish(t, pub, "crossing", "hello", 3)
+	receive(t, sub, 3)
+	var va, vb Varz
+	getJSON(t, a.base+"/varz", &va)
+	getJSON(t, b.base+"/varz", &vb)
+	if va.InClientMsgs != 3 || va.OutMsgs != 3 || va.OutClientMsgs != 0 {
+		t.Errorf("A: in_client_msgs %d out_msgs %d out_client_msgs %d, want 3 3 0", va.InClientMsgs, va.OutMsgs, va.OutClientMsgs)
+	}
+	if vb.InMsgs != 3 || vb.InClientMsgs != 0 || vb.OutClientMsgs != 3 {
+		t.Errorf("B: in_msgs %d in_client_msgs %d out_client_msgs %d, want 3 0 3", vb.InMsgs, vb.InClientMsgs, vb.OutClientMsgs)
+	}
+}

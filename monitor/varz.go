@@ -99,8 +99,8 @@ type SlowConsumersStats struct {
 	Leafs    int64 `json:"leafs"`
 }
 
-// StaleConnectionStats splits stale connections by connection kind. reactor.Stats counts them server-wide
-// only and reactor.RouteStats has no stale count, so all of them are reported as clients'.
+// StaleConnectionStats splits stale connections by connection kind: clients from reactor.Stats, routes from
+// reactor.RouteStats.
 type StaleConnectionStats struct {
 	Clients  int64 `json:"clients"`
 	Routes   int64 `json:"routes"`
@@ -133,7 +133,7 @@ func (m *Server) varz(now time.Time) *Varz {
 	host, port := m.clientHostPort(opts)
 	mem, cpu := m.proc.sample(now)
 	routes, remotes := routeCounts(m.srv.Routes(false))
-	routeSlow := m.srv.RouteStats().SlowConsumers
+	rs := m.srv.RouteStats()
 	return &Varz{
 		ID:                   m.srv.ID(),
 		Name:                 opts.ServerName,
@@ -174,14 +174,14 @@ func (m *Server) varz(now time.Time) *Varz {
 		Remotes:              remotes,
 		InMsgs:               st.InMsgs,
 		InBytes:              st.InBytes,
-		InClientMsgs:         st.InMsgs, // reactor.Stats does not split client from route traffic
-		InClientBytes:        st.InBytes,
+		InClientMsgs:         st.InMsgs - st.RouteInMsgs, // totals count route traffic too; these do not
+		InClientBytes:        st.InBytes - st.RouteInBytes,
 		OutMsgs:              st.OutMsgs,
 		OutBytes:             st.OutBytes,
-		OutClientMsgs:        st.OutMsgs,
-		OutClientBytes:       st.OutBytes,
-		SlowConsumers:        st.SlowConsumers + routeSlow, // every kind, as nats-server counts them
-		StaleConnections:     st.Stale,
+		OutClientMsgs:        st.OutMsgs - st.RouteOutMsgs,
+		OutClientBytes:       st.OutBytes - st.RouteOutBytes,
+		SlowConsumers:        st.SlowConsumers + rs.SlowConsumers, // every kind, as nats-server counts them
+		StaleConnections:     st.Stale + rs.Stale,
 		StalledClients:       st.Stalls,
 		Subscriptions:        st.Subscriptions,
 		HTTPReqStats:         m.reqs.snapshot(),
@@ -189,8 +189,8 @@ func (m *Server) varz(now time.Time) *Varz {
 		ConfigDigest:         opts.ConfigDigest,
 		FeatureFlags:         map[string]bool{}, // JetStream's flags; none without JetStream
 		SystemAccount:        m.srv.SystemAccount(),
-		SlowConsumersStats:   SlowConsumersStats{Clients: st.SlowConsumers, Routes: routeSlow},
-		StaleConnectionStats: StaleConnectionStats{Clients: st.Stale},
+		SlowConsumersStats:   SlowConsumersStats{Clients: st.SlowConsumers, Routes: rs.SlowConsumers},
+		StaleConnectionStats: StaleConnectionStats{Clients: st.Stale, Routes: rs.Stale},
 	}
 }
 

@@ -204,7 +204,10 @@ func (s *Server) refreshClientURLs() {
 		peers = append(peers, r.route.urls)
 	}
 	cs.mu.Unlock()
-	urls := cluster.ClientConnectURLs(s.ownClientURLs(), peers, cs.opts.NoAdvertise)
+	var urls []string
+	if len(peers) > 0 { // alone, a nats-server sends no connect_urls: there is nowhere else to go
+		urls = cluster.ClientConnectURLs(s.ownClientURLs(), peers, cs.opts.NoAdvertise)
+	}
 	if old := cs.clientURL.Load(); old != nil && slices.Equal(*old, urls) {
 		return
 	}

@@ -147,7 +147,7 @@ func (c *client) sweepRoute(now int64, maxOut int) {
 	c.nextPing = now + int64(interval)
 	if c.pingsOut+1 > maxOut {
 		c.srv.log.Warn().Uint64("rid", c.cid).Str("remote_id", c.route.peer.ServerID).Msg("Stale Route Connection - Closing")
-		c.srv.stale.Add(1)
+		c.srv.staleRoutes.Add(1)
 		c.closeWithErr(codec.ErrStaleConnection)
 		return
 	}

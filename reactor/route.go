@@ -287,6 +287,8 @@ func (c *client) publishFromRoute(op *codec.RouteOp) {
 	size := int64(len(op.Payload))
 	l.tally.inMsgs++
 	l.tally.inBytes += size
+	l.tally.route.inMsgs++
+	l.tally.route.inBytes += size
 	c.inMsgs++
 	c.inBytes += size
 	acct := rc.accountNamed(c.srv, op.Account)

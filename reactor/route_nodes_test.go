@@ -32,8 +32,9 @@ type node interface {
 
 // meshSpec describes one member: its kind, and which members (by index) it lists as routes.
 type meshSpec struct {
-	reference bool // the reference nats-server instead of reactor
-	routes    []int
+	reference bool   // the reference nats-server instead of reactor
+	routes    []int  // members listed as routes, by index
+	extra     string // more lines for a reference member's cluster block (pool_size, compression, …)
 }
 
 // freeTCPPort reserves nothing: it asks the kernel for a free loopback port and closes it again.
@@ -63,7 +64,8 @@ func startMesh(t testing.TB, clusterName string, specs []meshSpec) []node {
 		}
 		name := fmt.Sprintf("n%d", i+1)
 		if sp.reference {
-			n := &refNode{n: name, cluster: clusterName, port: all[i].client, rport: all[i].route, routes: routes}
+			n := &refNode{n: name, cluster: clusterName, port: all[i].client, rport: all[i].route, routes: routes,
+				extra: sp.extra}
 			n.start(t)
 			t.Cleanup(n.kill)
 			nodes[i] = n
@@ -179,6 +181,7 @@ type refNode struct {
 	n, cluster  string
 	port, rport int
 	routes      []*url.URL
+	extra       string
 	mu          sync.Mutex
 	cmd         *exec.Cmd
 	logs        *bytes.Buffer
@@ -198,8 +201,8 @@ func (r *refNode) start(t testing.TB) {
 	for _, u := range r.routes {
 		routes = append(routes, fmt.Sprintf("%q", u.String()))
 	}
-	conf := fmt.Sprintf("server_name: %s\nlisten: \"127.0.0.1:%d\"\ncluster {\n  name: %s\n  listen: \"127.0.0.1:%d\"\n  routes: [%s]\n}\n",
-		r.n, r.port, r.cluster, r.rport, strings.Join(routes, ", "))
+	conf := fmt.Sprintf("server_name: %s\nlisten: \"127.0.0.1:%d\"\ncluster {\n  name: %s\n  listen: \"127.0.0.1:%d\"\n  routes: [%s]\n%s\n}\n",
+		r.n, r.port, r.cluster, r.rport, strings.Join(routes, ", "), r.extra)
 	path := filepath.Join(t.TempDir(), r.n+".conf")
 	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)

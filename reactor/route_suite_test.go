@@ -22,7 +22,16 @@ var meshKinds = []struct {
 	{"reactor", []meshSpec{{}, {routes: []int{0}}, {routes: []int{0}}}},
 	{"mixed", []meshSpec{{}, {reference: true, routes: []int{0}}, {routes: []int{0}}}},
 	{"mixed-reference-seed", []meshSpec{{reference: true}, {routes: []int{0}}, {reference: true, routes: []int{0}}}},
+	// nats-server members that want route pooling, s2 compression and a pinned account: between themselves
+	// they get them, with reactor they must negotiate down to one plain route per peer.
+	{"mixed-pooled-compressed", []meshSpec{
+		{reference: true, extra: refRouteFeatures},
+		{routes: []int{0}},
+		{reference: true, routes: []int{0}, extra: refRouteFeatures},
+	}},
 }
+
+const refRouteFeatures = "  pool_size: 5\n  compression: s2_fast\n  accounts: [\"$G\"]"
 
 func TestClusterBehaviour(t *testing.T) {
 	for _, kind := range meshKinds {

@@ -82,6 +82,8 @@ func (l *loop) deliverFrame(r *client, frame []byte, size int) {
 	r.lastActivity = l.now
 	l.tally.outMsgs++
 	l.tally.outBytes += int64(size)
+	l.tally.route.outMsgs++
+	l.tally.route.outBytes += int64(size)
 }
 
 // sendRouted frames m for route r, in account acct, for the queue groups the peer should serve.
@@ -99,6 +101,8 @@ func (l *loop) sendRouted(r *client, acct *account, m *message, queues [][]byte)
 		r.lastActivity = l.now
 		l.tally.outMsgs++
 		l.tally.outBytes += int64(len(m.msg))
+		l.tally.route.outMsgs++
+		l.tally.route.outBytes += int64(len(m.msg))
 		return
 	}
 	bt := l.outbox[dest.idx]

@@ -48,6 +48,8 @@ type ClusterInfo struct {
 type RouteStats struct {
 	Routes        int   // registered routes
 	SlowConsumers int64 // routes cut off as slow consumers
+	Stale         int64 // routes closed for leaving PINGs unanswered
+	Errors        int64 // routes closed over a frame that could not be parsed
 }
 
 // Routes returns the registered routes, ordered by rid, with the peers' interests if subs is set. Safe
@@ -120,6 +122,8 @@ func (s *Server) RouteStats() RouteStats {
 	for _, l := range s.loopList() {
 		st.SlowConsumers += l.stats.slowRoutes.Load()
 	}
+	st.Stale = s.staleRoutes.Load()
+	st.Errors = s.routeErrors.Load()
 	return st
 }
 

@@ -45,6 +45,7 @@ type Server struct {
 	cluster    *clusterState // nil without a cluster (cluster.go)
 	// routeErrors counts routes closed over a frame that could not be parsed.
 	routeErrors atomic.Int64
+	staleRoutes atomic.Int64 // routes closed for leaving PINGs unanswered
 
 	limits atomic.Pointer[limits] // the settings in force (limits.go)
 	optsMu sync.Mutex             // guards cur and loaded

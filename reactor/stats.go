@@ -7,6 +7,13 @@ import "sync/atomic"
 type tally struct {
 	inMsgs, inBytes, outMsgs, outBytes int64
 	matches                            int64 // subject index lookups, for /subsz
+	route                              routeTally
+}
+
+// routeTally is the share of a tally that crossed a route: messages from peers (in) and to peers (out).
+// They are counted in the totals as well, as nats-server's in_msgs and out_msgs count them.
+type routeTally struct {
+	inMsgs, inBytes, outMsgs, outBytes int64
 }
 
 // loopStats are one loop's running totals. Only the owning loop adds to them, so the atomics are never
@@ -18,6 +25,8 @@ type loopStats struct {
 	stalls                             atomic.Int64 // publisher reads paused for a slow subscriber
 	conns                              atomic.Int64 // connections on the loop
 	matches                            atomic.Int64
+	routeInMsgs, routeInBytes          atomic.Int64
+	routeOutMsgs, routeOutBytes        atomic.Int64
 }
 
 func (l *loop) commitStats() {
@@ -30,6 +39,12 @@ func (l *loop) commitStats() {
 	l.stats.outMsgs.Add(t.outMsgs)
 	l.stats.outBytes.Add(t.outBytes)
 	l.stats.matches.Add(t.matches)
+	if r := t.route; r != (routeTally{}) {
+		l.stats.routeInMsgs.Add(r.inMsgs)
+		l.stats.routeInBytes.Add(r.inBytes)
+		l.stats.routeOutMsgs.Add(r.outMsgs)
+		l.stats.routeOutBytes.Add(r.outBytes)
+	}
 	*t = tally{}
 }
 
@@ -46,7 +61,9 @@ type Stats struct {
 	Connections   int   // client connections open now
 	Total         int64 // client connections accepted since start
 	Subscriptions int
-	Loops         []LoopStats
+	// Route* are the part of the message totals that crossed a route (in: from peers, out: to peers).
+	RouteInMsgs, RouteInBytes, RouteOutMsgs, RouteOutBytes int64
+	Loops                                                  []LoopStats
 }
 
 // LoopStats are one event loop's share, for per-loop metrics.
@@ -80,6 +97,10 @@ func (s *Server) Stats() Stats {
 		st.SlowConsumers += l.stats.slowConsumers.Load()
 		st.Stalls += l.stats.stalls.Load()
 		st.Matches += l.stats.matches.Load()
+		st.RouteInMsgs += l.stats.routeInMsgs.Load()
+		st.RouteInBytes += l.stats.routeInBytes.Load()
+		st.RouteOutMsgs += l.stats.routeOutMsgs.Load()
+		st.RouteOutBytes += l.stats.routeOutBytes.Load()
 	}
 	st.Connections = int(s.numClients.Load())
 	st.Total = s.total.Load()
