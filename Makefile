@@ -61,12 +61,14 @@ bench-micro:
 
 # Each fuzz target for FUZZTIME: the protocol codec, the config parser, the subject index, permissions.
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./codec/
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./codec/
+	$(GO) test -run='^$$' -fuzz=FuzzRouteParse -fuzztime=$(FUZZTIME) ./codec/
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./config/
 	$(GO) test -run='^$$' -fuzz=FuzzMatch -fuzztime=$(FUZZTIME) ./subtrie/
 	$(GO) test -run='^$$' -fuzz=FuzzPatternMatches -fuzztime=$(FUZZTIME) ./auth/
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./ws/
 	$(GO) test -run='^$$' -fuzz=FuzzUpgrade -fuzztime=$(FUZZTIME) ./ws/
+	$(GO) test -run='^$$' -fuzz=FuzzFromConfig -fuzztime=$(FUZZTIME) ./cluster/
 
 # Idle-connection cost, reactor vs nats-server: N idle subscribers each (default 10000 and 19000; one
 # count with `make bench-conns N=19000`), results in bench/CONNS.md. Bounded by a 10-minute timeout.
