@@ -29,6 +29,7 @@ var configKeys = map[string]configKey{
 	"listen":                 {nil, applyListen},
 	"tls":                    {nil, applyTLS},
 	"websocket":              {nil, applyWebSocket},
+	"cluster":                {nil, applyCluster},
 	"allow_non_tls":          {nil, boolKey(func(f *flags) *bool { return &f.allowNonTLS })},
 	"host":                   {[]string{"a", "addr", "net"}, stringKey(func(f *flags) *string { return &f.opts.Host })},
 	"net":                    {[]string{"a", "addr", "net"}, stringKey(func(f *flags) *string { return &f.opts.Host })},
@@ -72,7 +73,7 @@ var notSupportedYet = map[string]bool{
 	// auth and accounts
 	"no_sys_acc": true, "no_system_account": true, "mappings": true,
 	// other connection kinds and their security
-	"cluster": true, "gateway": true, "leafnodes": true, "leaf": true, "mqtt": true,
+	"gateway": true, "leafnodes": true, "leaf": true, "mqtt": true,
 	"ocsp": true, "ocsp_cache": true, "proxies": true,
 	// JetStream
 	"jetstream": true, "store_dir": true, "default_js_domain": true,

@@ -59,10 +59,7 @@ func TestConfigFileKeysSetOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := f.opts
-	for _, c := range []struct {
-		key       string
-		got, want any
-	}{
+	checkSettings(t, []expectedSetting{
 		{"listen host", o.Host, "127.0.0.1"},
 		{"listen port", o.Port, 4999},
 		{"server_name", o.ServerName, "from-file"},
@@ -89,7 +86,18 @@ func TestConfigFileKeysSetOptions(t *testing.T) {
 		{"prof_port", f.profilePort, 6061},
 		{"lame_duck_duration", o.LameDuckDuration, 45 * time.Second},
 		{"lame_duck_grace_period", o.LameDuckGracePeriod, 500 * time.Millisecond},
-	} {
+	})
+}
+
+// expectedSetting is a value the configuration must have set, under the key a failure names.
+type expectedSetting struct {
+	key       string
+	got, want any
+}
+
+func checkSettings(t *testing.T, settings []expectedSetting) {
+	t.Helper()
+	for _, c := range settings {
 		if c.got != c.want {
 			t.Errorf("%s = %v, want %v", c.key, c.got, c.want)
 		}
@@ -115,10 +123,7 @@ func TestCommandLineOverridesConfigFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		key       string
-		got, want any
-	}{
+	checkSettings(t, []expectedSetting{
 		{"port", f.opts.Port, 5000},
 		{"server_name", f.opts.ServerName, "from-flag"},
 		{"client_advertise", f.opts.ClientAdvertise, "flag:1"},
@@ -132,11 +137,7 @@ func TestCommandLineOverridesConfigFile(t *testing.T) {
 		{"logtime", f.logTime, true},
 		{"host (no flag given)", f.opts.Host, "127.0.0.1"},
 		{"max_payload (no flag)", f.opts.MaxPayload, 64 << 10},
-	} {
-		if c.got != c.want {
-			t.Errorf("%s = %v, want %v", c.key, c.got, c.want)
-		}
-	}
+	})
 }
 
 // TestConfigFileAliasesAndForms: nats-server's other spellings of the same settings.
@@ -176,8 +177,9 @@ func TestConfigKeysAreSupportedOrRefused(t *testing.T) {
 func TestConfigFileErrorsNamePosition(t *testing.T) {
 	cases := map[string]string{
 		"port: 4222\nfoo: bar\n":                    `:2:1: unknown field "foo"`,
-		"port: 4222\ncluster {\n  name: C\n}\n":     `:2:1: "cluster" is not supported yet`,
-		"port: 4222\nCLUSTER { port: 6222 }\n":      `:2:1: "CLUSTER" is not supported yet`,
+		"port: 4222\nleaf {\n  port: 7422\n}\n":     `:2:1: "leaf" is not supported yet`,
+		"port: 4222\nGATEWAY { port: 7222 }\n":      `:2:1: "GATEWAY" is not supported yet`,
+		"cluster: 5\n":                              `:1:10: cluster: Expected map to define cluster, got int`,
 		"max_payload: big\n":                        `:1:14: max_payload:`,
 		"ping_interval: \"soon\"\n":                 `:1:16: ping_interval:`,
 		"port: 4222\nserver_name: \"unterminated\n": `:2:14: unterminated string`,

@@ -32,6 +32,7 @@ type flags struct {
 	checkConfig  bool   // -t: check the configuration file and exit
 	signal       string // -sl: signal a running reactor and exit (sendsignal.go)
 	tls          tlsSettings
+	cluster      clusterFlags
 	allowNonTLS  bool   // allow_non_tls: plaintext clients too, on a TLS port
 	authDigest   string // fingerprint of the file's auth keys (authdigest.go)
 }
@@ -81,6 +82,9 @@ func (f *flags) loadConfig(set map[string]bool) error {
 	}
 	if w := f.opts.WebSocket; w != nil && w.Host == "" {
 		w.Host = f.opts.Host // the websocket listener binds where clients do unless told otherwise
+	}
+	if err := f.applyClusterFlags(set); err != nil {
+		return err
 	}
 	tlsOpts, err := f.tls.options(set)
 	if err != nil {
@@ -144,6 +148,12 @@ func parseCommandLine(args []string, stderr io.Writer) (*flags, map[string]bool,
 	fs.StringVar(&f.tls.flags.key, "tlskey", "", "Private key for server certificate")
 	fs.BoolVar(&f.tls.flags.verify, "tlsverify", false, "Enable TLS, verify client certificates")
 	fs.StringVar(&f.tls.flags.ca, "tlscacert", "", "Client certificate CA for verification")
+	fs.StringVar(&f.cluster.listen, "cluster", "", "Cluster URL for solicited routes")
+	fs.StringVar(&f.cluster.name, "cluster_name", "", "Cluster Name, if not set one will be dynamically generated")
+	fs.StringVar(&f.cluster.routes, "routes", "", "Routes to solicit and connect")
+	fs.StringVar(&f.cluster.advertise, "cluster_advertise", "", "Cluster URL to advertise to other servers")
+	fs.BoolVar(&f.cluster.noAdvertise, "no_advertise", false, "Do not advertise known cluster information to clients")
+	fs.IntVar(&f.cluster.connectRetries, "connect_retries", 0, "For implicit routes, number of connect retries")
 
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err

@@ -32,6 +32,8 @@ func (in *instance) tryReload() error {
 		return err
 	}
 	next.opts.Logger = in.logs.Logger // not used by Reload, which keeps the server's logger
+	// The cluster is as it was (refuseFixedSettings made sure): keep the options the engine runs with.
+	next.opts.Cluster = before.Cluster
 	if next.authDigest == in.flags.authDigest {
 		// Authentication is as it was: keep the authenticator, so no connected client is re-checked.
 		next.opts.Auth, next.opts.Accounts = before.Auth, before.Accounts
@@ -56,12 +58,9 @@ func (in *instance) tryReload() error {
 
 // refuseFixedSettings refuses what nats-server cannot change on reload either, among the settings the daemon
 // owns or reactor.Server.Reload takes without complaint. Names and wording are nats-server's, so that the
-// same file fails with the same message.
+// same file fails with the same message. The cluster cannot change at all yet (refuseClusterChange).
 func refuseFixedSettings(old, next *flags, inForce reactor.Options) error {
-	for _, s := range []struct {
-		name     string
-		old, new any
-	}{
+	err := refuseChanged([]fixedSetting{
 		{"ProfPort", old.profilePort, next.profilePort},
 		{"HTTPHost", old.httpHost, next.httpHost},
 		{"HTTPPort", old.httpPort, next.httpPort},
@@ -70,7 +69,23 @@ func refuseFixedSettings(old, next *flags, inForce reactor.Options) error {
 		{"LameDuckDuration", inForce.LameDuckDuration, orDefault(next.opts.LameDuckDuration, reactor.DefaultLameDuckDur)},
 		{"LameDuckGracePeriod", inForce.LameDuckGracePeriod, orDefault(next.opts.LameDuckGracePeriod, reactor.DefaultLameDuckGrace)},
 		{"MaxClosedClients", inForce.MaxClosedClients, orDefault(next.opts.MaxClosedClients, reactor.DefaultMaxClosed)},
-	} {
+	})
+	if err != nil {
+		return err
+	}
+	return refuseClusterChange(old.opts.Cluster, next.opts.Cluster)
+}
+
+// fixedSetting is a setting a reload must not change, under the name nats-server's refusal gives it. Its
+// values must be comparable.
+type fixedSetting struct {
+	name     string
+	old, new any
+}
+
+// refuseChanged refuses the first setting whose value changed, in nats-server's words.
+func refuseChanged(settings []fixedSetting) error {
+	for _, s := range settings {
 		if s.old != s.new {
 			return fmt.Errorf("config reload not supported for %s: old=%v, new=%v", s.name, s.old, s.new)
 		}

@@ -155,14 +155,25 @@ func TestSIGHUPReloadsConfigFile(t *testing.T) {
 func TestSIGHUPWithBadFileKeepsRunningConfig(t *testing.T) {
 	path := writeConfig(t, "max_payload: 1KB\n")
 	d := startDaemon(t, "-c", path)
-	for i, c := range []struct{ file, reason string }{
+	d.checkReloadsRefused(t, path, []refusedReload{
 		{"max_payload: 4KB\nbogus_key: 1\n", `:2:1: unknown field "bogus_key"`},
 		{"max_payload: 4KB\nserver_name: \"unterminated\n", "unterminated string"},
 		{"max_payload: 4KB\nno_header_support: true\n", "config reload not supported for NoHeaderSupport"},
 		{"max_payload: 4KB\nprof_port: 6999\n", "config reload not supported for ProfPort: old=0, new=6999"},
 		{"max_payload: 4KB\nlame_duck_duration: \"45s\"\n", "config reload not supported for LameDuckDuration: old=2m0s, new=45s"},
 		{"max_payload: 4KB\nlog_size_limit: 1000\n", "config reload not supported for LogSizeLimit: old=0, new=1000"},
-	} {
+	})
+}
+
+// refusedReload is a file a running daemon must refuse on SIGHUP, and what its log must say why.
+type refusedReload struct{ file, reason string }
+
+// checkReloadsRefused writes each file over path in turn and sends SIGHUP. The daemon was started with
+// max_payload 1KB and each file asks for another: every reload must be refused with its reason and leave
+// the configuration in force as it was.
+func (d *daemon) checkReloadsRefused(t *testing.T, path string, reloads []refusedReload) {
+	t.Helper()
+	for i, c := range reloads {
 		rewrite(t, path, c.file)
 		d.signal(t, syscall.SIGHUP)
 		d.waitForLog(t, "Failed to reload server configuration: ", i+1)
