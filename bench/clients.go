@@ -21,7 +21,6 @@ import (
 // nats.go holds its connection lock across that write, so nats.Conn.Close would wait for it; closing the
 // socket underneath (we dial it, see Dial) makes the write fail and the publisher return.
 type clients struct {
-	srv    *Server
 	failed chan error // the first asynchronous failure; buffered so that reporting never blocks
 
 	mu      sync.Mutex // guards everything below
@@ -35,8 +34,8 @@ const (
 	setupTimeout = 10 * time.Second // subscribing, confirming with Flush, warm-up requests
 )
 
-func newClients(srv *Server) *clients {
-	return &clients{srv: srv, failed: make(chan error, 1)}
+func newClients() *clients {
+	return &clients{failed: make(chan error, 1)}
 }
 
 // Dial makes clients a nats.CustomDialer, so that it holds every socket it hands to nats.go.
@@ -55,10 +54,10 @@ func (cs *clients) Dial(network, address string) (net.Conn, error) {
 	return c, nil
 }
 
-// connect opens one connection, named for the server's logs and for failure messages. To a server serving
-// TLS it upgrades after the INFO, as nats.go does by default; Dial's socket stays under the TLS session,
-// so close still works.
-func (cs *clients) connect(name string) (*nats.Conn, error) {
+// connect opens one connection to srv, named for the server's logs and for failure messages. To a server
+// serving TLS it upgrades after the INFO, as nats.go does by default; Dial's socket stays under the TLS
+// session, so close still works.
+func (cs *clients) connect(name string, srv *Server) (*nats.Conn, error) {
 	opts := []nats.Option{
 		nats.Name(name),
 		nats.NoReconnect(),
@@ -71,12 +70,12 @@ func (cs *clients) connect(name string) (*nats.Conn, error) {
 			cs.fail(fmt.Errorf("%s: closed by server: %v", name, nc.LastError()))
 		}),
 	}
-	if cs.srv.TLS != nil {
-		opts = append(opts, nats.Secure(cs.srv.TLS.Clone()))
+	if srv.TLS != nil {
+		opts = append(opts, nats.Secure(srv.TLS.Clone()))
 	}
-	nc, err := nats.Connect(cs.srv.URL, opts...)
+	nc, err := nats.Connect(srv.URL, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: connect %s: %w", name, cs.srv.URL, err)
+		return nil, fmt.Errorf("%s: connect %s: %w", name, srv.URL, err)
 	}
 	cs.mu.Lock()
 	defer cs.mu.Unlock()

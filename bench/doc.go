@@ -16,7 +16,7 @@
 // of its own:
 //
 //   - throughput.go: subscribers subscribe with unlimited client-side pending limits and are confirmed with
-//     a Flush; then publishers send a fixed count. Pub-only rows are timed at the publisher (publish N,
+//     a Flush and a probe (ready.go); then publishers send a fixed count. Pub-only rows are timed at the publisher (publish N,
 //     Flush); pub/sub rows at the subscribers, from the first message any of them receives to the last.
 //   - latency.go: one responder, and requesters calling Request synchronously in a loop; rate over wall
 //     time, nearest-rank p50 and p99 over every round trip.
@@ -27,6 +27,20 @@
 // with the same certificate (tls.go: a CA and an ECDSA P-256 server certificate generated for the run into
 // a temporary directory, passed as --tls --tlscert --tlskey, which both servers take). Their clients are
 // the same nats.go connections with the CA trusted; nats.go upgrades after the plaintext INFO.
+//
+// Rows marked cluster run against a third pair: each server as a 3-node full mesh, nodes A, B and C, every
+// node a child process on loopback with its own client and route ports, started with the cluster flags
+// both servers take (cluster.go, StartCluster, which returns once a message published on each node reaches
+// every node). The workloads are the same code: a row's Placement names the node each publisher,
+// subscriber, requester and responder connects to (placement.go), and a single server is a one-node
+// target on which every client lands on A. Because a subscriber's Flush proves only that its own node has
+// the subscription, every run first waits until each subscriber has received a probe published on each
+// publisher's node (ready.go), so the routes have carried the interest before anything is timed. Queue
+// rows number their messages and fail unless each is delivered exactly once (exactlyonce.go), and a run
+// whose subscribers receive nothing for a few seconds after the publishers flushed fails then, lost
+// messages being the likely failure of a cluster, rather than at its timeout. The report gives the
+// cluster rows a section of their own, with what a route hop adds to a request's round trip
+// (clusterreport.go).
 //
 // A run that has not finished within its timeout fails: its sockets are closed under nats.go, so even a
 // publisher blocked on a server that stopped reading returns, and the matrix moves on. Repetitions reduce

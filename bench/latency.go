@@ -13,12 +13,12 @@ import (
 // requestTimeout bounds one request; a reply that takes this long fails the run.
 const requestTimeout = 5 * time.Second
 
-// runRequestReply runs a RequestReply row: one responder connection answers every request with its own
-// payload, and row.Pubs requesters, each on its own connection, call Request in a loop, one request
-// outstanding at a time. The rate counts requests over the wall time of the whole run; the percentiles
-// are over every round trip of every requester.
-func runRequestReply(ctx context.Context, srv *Server, row Row, subject string) (Sample, error) {
-	cs := newClients(srv)
+// runRequestReply runs a RequestReply row against nodes, each client on its node of row.Place: one
+// responder connection answers every request with its own payload, and row.Pubs requesters, each on its
+// own connection, call Request in a loop, one request outstanding at a time. The rate counts requests over
+// the wall time of the whole run; the percentiles are over every round trip of every requester.
+func runRequestReply(ctx context.Context, nodes []*Server, row Row, subject string) (Sample, error) {
+	cs := newClients()
 	defer cs.close()
 
 	respond := func(m *nats.Msg) {
@@ -26,22 +26,28 @@ func runRequestReply(ctx context.Context, srv *Server, row Row, subject string) 
 			cs.fail(fmt.Errorf("responder: %w", err))
 		}
 	}
-	if err := subscribe(cs, "responder", subject, false, respond); err != nil {
+	ready := newReadiness(row.Pubs, 1)
+	if err := subscribe(cs, "responder", nodes[row.Place.Sub(0)], subject, false, respond, ready.onProbe(0)); err != nil {
 		return Sample{}, err
 	}
 
 	payload := make([]byte, row.Payload)
 	requesters := make([]*nats.Conn, row.Pubs)
 	for i := range requesters {
-		nc, err := cs.connect(fmt.Sprintf("requester-%d", i))
+		nc, err := cs.connect(fmt.Sprintf("requester-%d", i), nodes[row.Place.Pub(i)])
 		if err != nil {
 			return Sample{}, err
 		}
+		requesters[i] = nc
+	}
+	if err := ready.await(ctx, subject, requesters, setupTimeout); err != nil {
+		return Sample{}, err
+	}
+	for i, nc := range requesters {
 		// The first request sets up the connection's reply subscription; it is not a round trip we measure.
 		if _, err := nc.Request(subject, payload, setupTimeout); err != nil {
 			return Sample{}, fmt.Errorf("requester-%d: warm-up request: %w", i, err)
 		}
-		requesters[i] = nc
 	}
 
 	latencies := make([][]time.Duration, len(requesters))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"time"
 )
 
@@ -17,6 +18,42 @@ type MatrixConfig struct {
 	// TLSServers serve the rows with TLS set: the same servers as RunMatrix's, by the same names and in the
 	// same order, started with TLS (TLSFiles.Start). Without them those rows fail.
 	TLSServers []*Server
+	// Clusters serve the rows with Cluster set: the same servers as RunMatrix's, by the same names and in
+	// the same order, each as a cluster (StartCluster). Without them those rows fail.
+	Clusters []*Cluster
+}
+
+// target is what one server's runs of a row connect to: the server itself, its TLS twin or its cluster.
+type target struct {
+	name  string
+	nodes []*Server
+}
+
+// targets are what row runs against, one per server and in the same order, or an error saying which
+// servers the row needs and cfg lacks.
+func (cfg MatrixConfig) targets(servers []*Server, row Row) ([]target, error) {
+	var targets []target
+	switch {
+	case row.Cluster:
+		for _, c := range cfg.Clusters {
+			targets = append(targets, target{c.Name, c.Nodes})
+		}
+		if len(targets) != len(servers) {
+			return nil, errors.New("no cluster started")
+		}
+	case row.TLS:
+		for _, srv := range cfg.TLSServers {
+			targets = append(targets, target{srv.Name, []*Server{srv}})
+		}
+		if len(targets) != len(servers) {
+			return nil, errors.New("no server serving TLS")
+		}
+	default:
+		for _, srv := range servers {
+			targets = append(targets, target{srv.Name, []*Server{srv}})
+		}
+	}
+	return targets, nil
 }
 
 // RowResult is one row's outcome against every server, by server name.
@@ -74,29 +111,26 @@ func RunMatrix(ctx context.Context, servers []*Server, rows []Row, cfg MatrixCon
 	for i, row := range rows {
 		samples := map[string][]Sample{}
 		errs := map[string][]error{}
-		rowServers := servers
-		if row.TLS {
-			rowServers = cfg.TLSServers
-		}
-		if len(rowServers) != len(servers) {
+		targets, err := cfg.targets(servers, row)
+		if err != nil {
 			results[i] = RowResult{Row: row, Servers: map[string]Summary{}}
 			for _, srv := range servers {
-				results[i].Servers[srv.Name] = Summarize(row, nil, []error{errors.New("no server serving TLS")})
+				results[i].Servers[srv.Name] = Summarize(row, nil, []error{err})
 			}
 			continue
 		}
-		eachRep(rowServers, cfg.Reps, func(rep int, srv *Server) {
+		eachRep(targets, cfg.Reps, func(rep int, t target) {
 			subject := fmt.Sprintf("bench.row%d.rep%d", i, rep)
 			sample, err := runOnce(ctx, cfg.Timeout, func(ctx context.Context) (Sample, error) {
-				return Run(ctx, srv, row, subject)
+				return Run(ctx, t.nodes, row, subject)
 			})
-			prefix := fmt.Sprintf("[%2d/%d] %-30s %-11s rep %d/%d:", i+1, len(rows), row.Name, srv.Name, rep+1, cfg.Reps)
+			prefix := fmt.Sprintf("[%2d/%d] %-36s %-11s rep %d/%d:", i+1, len(rows), row.Name, t.name, rep+1, cfg.Reps)
 			if err != nil {
-				errs[srv.Name] = append(errs[srv.Name], err)
+				errs[t.name] = append(errs[t.name], err)
 				fmt.Fprintf(cfg.Progress, "%s FAILED: %v\n", prefix, err)
 				return
 			}
-			samples[srv.Name] = append(samples[srv.Name], sample)
+			samples[t.name] = append(samples[t.name], sample)
 			fmt.Fprintf(cfg.Progress, "%s %s\n", prefix, describeSample(row, sample))
 		})
 		results[i] = RowResult{Row: row, Servers: map[string]Summary{}}
@@ -108,7 +142,7 @@ func RunMatrix(ctx context.Context, servers []*Server, rows []Row, cfg MatrixCon
 }
 
 // eachRep calls run for every repetition and every server, rotating which server goes first.
-func eachRep(servers []*Server, reps int, run func(rep int, srv *Server)) {
+func eachRep[S any](servers []S, reps int, run func(rep int, srv S)) {
 	for rep := range reps {
 		for k := range servers {
 			run(rep, servers[(rep+k)%len(servers)])
@@ -130,6 +164,23 @@ func describeSample(row Row, s Sample) string {
 	if row.Kind == RequestReply {
 		return fmt.Sprintf("%s req/s, p50 %s, p99 %s", formatCount(s.Rate()), formatLatency(s.P50), formatLatency(s.P99))
 	}
-	return fmt.Sprintf("%s msgs/s, %.1f MB/s (%s msgs in %v)", formatCount(s.Rate()),
+	line := fmt.Sprintf("%s msgs/s, %.1f MB/s (%s msgs in %v)", formatCount(s.Rate()),
 		s.Rate()*float64(row.Payload)/1e6, formatCount(float64(s.Msgs)), s.Elapsed.Round(time.Millisecond))
+	if len(s.Shares) > 0 {
+		line += ", exactly once, shares " + describeShares(row, s.Shares)
+	}
+	return line
+}
+
+// describeShares is each subscriber's share of the messages, by its node: "A 25% B 25% C 26% C 24%".
+func describeShares(row Row, shares []int) string {
+	total := 0
+	for _, n := range shares {
+		total += n
+	}
+	parts := make([]string, len(shares))
+	for i, n := range shares {
+		parts[i] = fmt.Sprintf("%c %.0f%%", 'A'+row.Place.Sub(i), 100*float64(n)/float64(max(total, 1)))
+	}
+	return strings.Join(parts, " ")
 }

@@ -61,12 +61,15 @@ func (r Report) Markdown() string {
 // Tables is the result tables alone, as the driver prints them.
 func (r Report) Tables() string {
 	var b strings.Builder
-	b.WriteString("## Throughput\n\n")
-	b.WriteString(r.ThroughputTable())
+	if hasKind(r.rows(false), PubOnly, PubSub) {
+		b.WriteString("## Throughput\n\n")
+		b.WriteString(r.ThroughputTable())
+	}
 	if latency := r.LatencyTable(); latency != "" {
 		b.WriteString("\n## Request/reply\n\n")
 		b.WriteString(latency)
 	}
+	b.WriteString(r.ClusterSection())
 	if r.Isolation != nil {
 		b.WriteString("\n## Slow-consumer isolation\n\n")
 		b.WriteString(r.Isolation.Describe())
@@ -76,11 +79,27 @@ func (r Report) Tables() string {
 	return b.String()
 }
 
-// ThroughputTable has one line per PubOnly and PubSub row.
-func (r Report) ThroughputTable() string {
+// ThroughputTable has one line per PubOnly and PubSub row on single servers.
+func (r Report) ThroughputTable() string { return r.throughputTable(r.rows(false)) }
+
+// LatencyTable has one line per RequestReply row on single servers; empty when there are none.
+func (r Report) LatencyTable() string { return r.latencyTable(r.rows(false)) }
+
+// rows are the results of the cluster rows, or of the others.
+func (r Report) rows(cluster bool) []RowResult {
+	var rows []RowResult
+	for _, rr := range r.Rows {
+		if rr.Row.Cluster == cluster {
+			rows = append(rows, rr)
+		}
+	}
+	return rows
+}
+
+func (r Report) throughputTable(rows []RowResult) string {
 	a, z := r.Subject, r.Baseline
 	t := table{header: []string{"row", a + " msgs/s", a + " MB/s", z + " msgs/s", z + " MB/s", "ratio (" + a + "/" + z + ")"}}
-	for _, rr := range r.Rows {
+	for _, rr := range rows {
 		if rr.Row.Kind == RequestReply {
 			continue
 		}
@@ -93,12 +112,11 @@ func (r Report) ThroughputTable() string {
 	return t.String()
 }
 
-// LatencyTable has one line per RequestReply row; empty when there are none.
-func (r Report) LatencyTable() string {
+func (r Report) latencyTable(rows []RowResult) string {
 	a, z := r.Subject, r.Baseline
 	t := table{header: []string{"row", a + " req/s", a + " p50", a + " p99", z + " req/s", z + " p50", z + " p99",
 		"rate ratio", "p99 ratio (lower is better)"}}
-	for _, rr := range r.Rows {
+	for _, rr := range rows {
 		if rr.Row.Kind != RequestReply {
 			continue
 		}
@@ -112,6 +130,18 @@ func (r Report) LatencyTable() string {
 		return ""
 	}
 	return t.String()
+}
+
+// hasKind reports whether any of rows is of one of kinds.
+func hasKind(rows []RowResult, kinds ...Kind) bool {
+	for _, rr := range rows {
+		for _, k := range kinds {
+			if rr.Row.Kind == k {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (r Report) hasTLSRows() bool {

@@ -159,3 +159,62 @@ func TestIsolationTableJudgesTarget(t *testing.T) {
 		}
 	}
 }
+
+func testClusterReport() Report {
+	r := testReport()
+	summary := func(rate float64, p50, p99 time.Duration) Summary {
+		return Summary{Rate: rate, Runs: 3, P50: p50, P99: p99}
+	}
+	ab := Row{Name: "cluster A→B, 16 B", Kind: PubSub, Payload: 16, Pubs: 1, Subs: 1, Cluster: true, Place: aToB, Msgs: 100}
+	same := Row{Name: "cluster req/reply A→A, 16 B", Kind: RequestReply, Payload: 16, Pubs: 1, Cluster: true, Msgs: 10}
+	cross := Row{Name: "cluster req/reply A→B, 16 B", Kind: RequestReply, Payload: 16, Pubs: 1, Cluster: true, Place: aToB, Msgs: 10}
+	us := time.Microsecond
+	r.Rows = append(r.Rows,
+		RowResult{Row: ab, Servers: map[string]Summary{"reactor": summary(1_500_000, 0, 0), "nats-server": summary(1_000_000, 0, 0)}},
+		RowResult{Row: same, Servers: map[string]Summary{
+			"reactor": summary(6000, 150*us, 300*us), "nats-server": summary(6500, 140*us, 280*us)}},
+		RowResult{Row: cross, Servers: map[string]Summary{
+			"reactor": summary(5000, 190*us, 450*us), "nats-server": summary(4500, 200*us, 420*us)}},
+	)
+	return r
+}
+
+func TestClusterRowsHaveTheirOwnSection(t *testing.T) {
+	r := testClusterReport()
+	if got := r.ThroughputTable() + r.LatencyTable(); strings.Contains(got, "cluster") {
+		t.Errorf("cluster rows in the single-server tables:\n%s", got)
+	}
+	section := r.ClusterSection()
+	for _, want := range []string{"## Cluster rows (3-node full mesh)", "`--cluster --cluster_name --routes`",
+		"| cluster A→B, 16 B", "1.50×", "| cluster req/reply A→B, 16 B", "### What a route hop adds"} {
+		if !strings.Contains(section, want) {
+			t.Errorf("cluster section lacks %q:\n%s", want, section)
+		}
+	}
+	if !strings.Contains(r.Markdown(), section) {
+		t.Error("cluster section not in the report")
+	}
+	if testReport().ClusterSection() != "" {
+		t.Error("cluster section without cluster rows")
+	}
+}
+
+func TestHopTableSubtractsSameNodeFromCrossNode(t *testing.T) {
+	lines := strings.Split(strings.TrimSpace(testClusterReport().HopTable()), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want header, rule, reactor and nats-server:\n%s", strings.Join(lines, "\n"))
+	}
+	for i, want := range map[int][]string{
+		2: {"| reactor", "150 µs", "450 µs", "+40.0 µs", "+150 µs", "1.50×"},
+		3: {"| nats-server", "+60.0 µs", "+140 µs", "1.50×"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(lines[i], w) {
+				t.Errorf("line lacks %q: %s", w, lines[i])
+			}
+		}
+	}
+	if got := formatAdded(-3 * time.Microsecond); got != "-3.0 µs" {
+		t.Errorf("formatAdded(-3µs) = %q", got)
+	}
+}

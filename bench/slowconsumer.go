@@ -74,7 +74,7 @@ func RunIsolation(ctx context.Context, servers []*Server, cfg IsolationConfig) *
 		prefix := fmt.Sprintf("[slow consumer] %-11s rep %d/%d:", srv.Name, rep+1, cfg.Reps)
 
 		alone, err := runOnce(ctx, cfg.Timeout, func(ctx context.Context) (Sample, error) {
-			return Run(ctx, srv, row, fmt.Sprintf("bench.alone.rep%d", rep))
+			return Run(ctx, []*Server{srv}, row, fmt.Sprintf("bench.alone.rep%d", rep))
 		})
 		if err != nil {
 			r.aloneErrs = append(r.aloneErrs, err)
@@ -130,7 +130,7 @@ func runBesideStuck(ctx context.Context, srv *Server, row Row, subject string) (
 		return out, err
 	}
 	defer stuck.Close()
-	if out.sample, err = Run(ctx, srv, row, subject); err != nil {
+	if out.sample, err = Run(ctx, []*Server{srv}, row, subject); err != nil {
 		return out, err
 	}
 	out.cutOff, err = cutOff(stuck, cutOffWait)

@@ -10,18 +10,37 @@ import (
 	"github.com/nats-io/nats.go"
 )
 
-// runThroughput runs a PubOnly or PubSub row: subscribers first, each confirmed by a Flush (the server has
-// processed its SUB before anything is published), then the publishers, each sending its share of row.Msgs
-// as fast as nats.go will take them.
-func runThroughput(ctx context.Context, srv *Server, row Row, subject string) (Sample, error) {
-	cs := newClients(srv)
+// runThroughput runs a PubOnly or PubSub row against nodes, each client on its node of row.Place:
+// subscribers first, each confirmed by a Flush and then by probes from every publisher's node (ready.go),
+// then the publishers, each sending its share of row.Msgs as fast as nats.go will take them.
+func runThroughput(ctx context.Context, nodes []*Server, row Row, subject string) (Sample, error) {
+	cs := newClients()
 	defer cs.close()
 
 	var arrivals *tally
+	var check *deliveryCheck  // queue rows only
+	var shares []atomic.Int64 // by subscriber; queue rows only
+	ready := newReadiness(row.Pubs, row.Subs)
 	if row.Kind == PubSub {
 		arrivals = newTally(row.Deliveries())
+		if row.Queue {
+			if row.Payload < seqBytes {
+				return Sample{}, fmt.Errorf("queue rows stamp a %d-byte sequence number: payload %d B is too short", seqBytes, row.Payload)
+			}
+			check = newDeliveryCheck(row.Msgs)
+			shares = make([]atomic.Int64, row.Subs)
+		}
 		for i := range row.Subs {
-			if err := subscribe(cs, fmt.Sprintf("sub-%d", i), subject, row.Queue, arrivals.onMsg); err != nil {
+			onMsg := arrivals.onMsg
+			if check != nil {
+				onMsg = func(m *nats.Msg) {
+					shares[i].Add(1)
+					check.record(m.Data)
+					arrivals.onMsg(m)
+				}
+			}
+			node := nodes[row.Place.Sub(i)]
+			if err := subscribe(cs, fmt.Sprintf("sub-%d", i), node, subject, row.Queue, onMsg, ready.onProbe(i)); err != nil {
 				return Sample{}, err
 			}
 		}
@@ -29,27 +48,36 @@ func runThroughput(ctx context.Context, srv *Server, row Row, subject string) (S
 
 	pubs := make([]*nats.Conn, row.Pubs)
 	for i := range pubs {
-		nc, err := cs.connect(fmt.Sprintf("pub-%d", i))
+		nc, err := cs.connect(fmt.Sprintf("pub-%d", i), nodes[row.Place.Pub(i)])
 		if err != nil {
 			return Sample{}, err
 		}
 		pubs[i] = nc
 	}
+	if err := ready.await(ctx, subject, pubs, setupTimeout); err != nil {
+		return Sample{}, err
+	}
 
-	payload := make([]byte, row.Payload)
 	published := make(chan struct{})
 	var wg sync.WaitGroup
 	start := time.Now()
+	first := 0
 	for i, nc := range pubs {
 		share := row.Msgs / row.Pubs
 		if i == 0 {
 			share += row.Msgs % row.Pubs
 		}
+		payload := make([]byte, row.Payload) // each publisher's own: a checked row stamps sequence numbers into it
+		seq := -1
+		if check != nil {
+			seq = first
+		}
 		wg.Go(func() {
-			if err := publish(ctx, nc, subject, payload, share); err != nil {
+			if err := publish(ctx, nc, subject, payload, share, seq); err != nil {
 				cs.fail(fmt.Errorf("pub-%d: %w", i, err))
 			}
 		})
+		first += share
 	}
 	go func() { wg.Wait(); close(published) }()
 
@@ -59,17 +87,29 @@ func runThroughput(ctx context.Context, srv *Server, row Row, subject string) (S
 		}
 		return Sample{Msgs: row.Msgs, Elapsed: time.Since(start)}, nil
 	}
-	if err := cs.wait(ctx, arrivals.done); err != nil {
+	stallCtx, stopWatch := arrivals.watchStall(ctx, published)
+	defer stopWatch()
+	if err := cs.wait(stallCtx, arrivals.done); err != nil {
 		return Sample{}, fmt.Errorf("%w (received %d of %d)", err, arrivals.received.Load(), arrivals.expected)
 	}
-	return Sample{Msgs: int(arrivals.expected), Elapsed: arrivals.elapsed()}, nil
+	sample := Sample{Msgs: int(arrivals.expected), Elapsed: arrivals.elapsed()}
+	if check != nil {
+		if err := check.verify(ctx, arrivals); err != nil {
+			return Sample{}, err
+		}
+		for i := range shares {
+			sample.Shares = append(sample.Shares, int(shares[i].Load()))
+		}
+	}
+	return sample, nil
 }
 
-// subscribe opens a subscriber connection whose every message goes to onMsg, and returns once the server
-// has the subscription. Its pending limits are lifted: by default a nats.go subscription drops messages
-// past 512 Ki of them or 64 MiB, which would measure the client library rather than the server.
-func subscribe(cs *clients, name, subject string, queue bool, onMsg nats.MsgHandler) error {
-	nc, err := cs.connect(name)
+// subscribe opens a subscriber connection to srv whose every message goes to onMsg, and returns once srv
+// has the subscription and, after it, the subscription to the ready subject, whose probes go to onProbe.
+// Its pending limits are lifted: by default a nats.go subscription drops messages past 512 Ki of them or
+// 64 MiB, which would measure the client library rather than the server.
+func subscribe(cs *clients, name string, srv *Server, subject string, queue bool, onMsg, onProbe nats.MsgHandler) error {
+	nc, err := cs.connect(name, srv)
 	if err != nil {
 		return err
 	}
@@ -85,6 +125,9 @@ func subscribe(cs *clients, name, subject string, queue bool, onMsg nats.MsgHand
 	if err := sub.SetPendingLimits(-1, -1); err != nil {
 		return fmt.Errorf("%s: pending limits: %w", name, err)
 	}
+	if _, err := nc.Subscribe(readySubject(subject), onProbe); err != nil {
+		return fmt.Errorf("%s: subscribe to probes: %w", name, err)
+	}
 	if err := nc.FlushTimeout(setupTimeout); err != nil {
 		return fmt.Errorf("%s: confirm subscription: %w", name, err)
 	}
@@ -92,9 +135,13 @@ func subscribe(cs *clients, name, subject string, queue bool, onMsg nats.MsgHand
 }
 
 // publish sends count messages and then flushes, so that it returns only once the server has read them
-// all (the PONG comes after them).
-func publish(ctx context.Context, nc *nats.Conn, subject string, payload []byte, count int) error {
+// all (the PONG comes after them). With seq at 0 or more, each message's payload starts with its sequence
+// number, seq, seq+1, ..., for the subscribers' exactly-once check; with -1 the payload is sent as is.
+func publish(ctx context.Context, nc *nats.Conn, subject string, payload []byte, count, seq int) error {
 	for i := range count {
+		if seq >= 0 {
+			stampSeq(payload, seq+i)
+		}
 		if err := nc.Publish(subject, payload); err != nil {
 			return err
 		}
@@ -132,6 +179,41 @@ func (t *tally) onMsg(*nats.Msg) {
 		t.last.Store(int64(time.Since(t.origin)))
 		close(t.done)
 	}
+}
+
+// stallTimeout bounds a run that has lost messages: once the publishers have flushed, subscribers that
+// receive nothing for this long never will (a message dropped between nodes leaves the count short for
+// good), and the run fails then rather than at its timeout.
+const stallTimeout = 3 * time.Second
+
+// watchStall returns ctx, cancelled once published is closed and then nothing arrives for stallTimeout.
+// stop ends the watch.
+func (t *tally) watchStall(ctx context.Context, published <-chan struct{}) (watched context.Context, stop func()) {
+	watched, cancel := context.WithCancelCause(ctx)
+	go func() {
+		select {
+		case <-published:
+		case <-watched.Done():
+			return
+		}
+		tick := time.NewTicker(stallTimeout / 30)
+		defer tick.Stop()
+		last, moved := t.received.Load(), time.Now()
+		for {
+			select {
+			case <-watched.Done():
+				return
+			case <-tick.C:
+			}
+			if n := t.received.Load(); n != last {
+				last, moved = n, time.Now()
+			} else if time.Since(moved) >= stallTimeout {
+				cancel(fmt.Errorf("stalled: nothing received for %v after the publishers flushed", stallTimeout))
+				return
+			}
+		}
+	}()
+	return watched, func() { cancel(nil) }
 }
 
 // elapsed is the time from the first message to the last; valid once done is closed.

@@ -36,7 +36,7 @@ func TestTLSRowsRunOnBothServers(t *testing.T) {
 		defer srv.Stop()
 		for _, row := range rows {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			sample, err := Run(ctx, srv, row, "bench.tls.test")
+			sample, err := Run(ctx, []*Server{srv}, row, "bench.tls.test")
 			cancel()
 			if err != nil || sample.Msgs != row.Deliveries() {
 				t.Errorf("%s, %s: %+v, %v", srv.Name, row.Name, sample, err)
@@ -45,7 +45,7 @@ func TestTLSRowsRunOnBothServers(t *testing.T) {
 		// Not by accident in plaintext: a client that does not trust the CA is refused.
 		plain := *srv
 		plain.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
-		if _, err := newClients(&plain).connect("untrusting"); err == nil {
+		if _, err := newClients().connect("untrusting", &plain); err == nil {
 			t.Errorf("%s: a client without the CA connected", srv.Name)
 		}
 	}

@@ -28,7 +28,9 @@ type Row struct {
 	Subs    int  // subscribers (PubSub), each on its own connection
 	Queue   bool // the subscribers share one queue group, so each message reaches one of them
 	TLS     bool // every client connects over TLS, to the servers started with TLS (MatrixConfig.TLSServers)
-	Msgs    int  // messages published per run over all publishers, or requests over all requesters
+	Cluster bool // the clients connect to the nodes of a cluster (MatrixConfig.Clusters), as Place says
+	Place   Placement
+	Msgs    int // messages published per run over all publishers, or requests over all requesters
 }
 
 // Deliveries is how many messages the subscribers receive between them in one run.
@@ -44,7 +46,9 @@ func (r Row) Deliveries() int {
 // seconds against reactor on a 2-core machine: they shrink with payload and fan-out, since the server's
 // work grows with the bytes it copies and the messages it delivers. scale multiplies them all (0.1 for a
 // quick look; any row keeps at least one message per publisher). The TLS rows send fewer: encryption on
-// both sides of every connection takes most of the time there.
+// both sides of every connection takes most of the time there. The cluster rows send fewer too, about a
+// second each against reactor, so that all six add under two minutes at five repetitions: each of their
+// messages costs two servers' work, and a request two route crossings.
 func Rows(scale float64) []Row {
 	n := func(count, pubs int) int { return max(pubs, int(float64(count)*scale)) }
 	return []Row{
@@ -63,14 +67,27 @@ func Rows(scale float64) []Row {
 		{Name: "req/reply, 8 requesters, 16 B", Kind: RequestReply, Payload: 16, Pubs: 8, Msgs: n(50_000, 8)},
 		{Name: "TLS pub only, 128 B", Kind: PubOnly, Payload: 128, Pubs: 1, Msgs: n(3_000_000, 1), TLS: true},
 		{Name: "TLS 1→1, 128 B", Kind: PubSub, Payload: 128, Pubs: 1, Subs: 1, Msgs: n(1_000_000, 1), TLS: true},
+		{Name: "cluster A→B, 16 B", Kind: PubSub, Payload: 16, Pubs: 1, Subs: 1, Cluster: true, Place: aToB, Msgs: n(1_500_000, 1)},
+		{Name: "cluster A→B, 128 B", Kind: PubSub, Payload: 128, Pubs: 1, Subs: 1, Cluster: true, Place: aToB, Msgs: n(1_000_000, 1)},
+		{Name: "cluster 1→4 fan-out A→A,B,C,C, 128 B", Kind: PubSub, Payload: 128, Pubs: 1, Subs: 4, Cluster: true, Place: aToABCC, Msgs: n(400_000, 1)},
+		{Name: "cluster queue 1→4 A→A,B,C,C, 128 B", Kind: PubSub, Payload: 128, Pubs: 1, Subs: 4, Queue: true, Cluster: true, Place: aToABCC, Msgs: n(800_000, 1)},
+		{Name: "cluster req/reply A→A, 16 B", Kind: RequestReply, Payload: 16, Pubs: 1, Cluster: true, Msgs: n(8_000, 1)},
+		{Name: "cluster req/reply A→B, 16 B", Kind: RequestReply, Payload: 16, Pubs: 1, Cluster: true, Place: aToB, Msgs: n(8_000, 1)},
 	}
 }
+
+// The placements of the cluster rows, on a cluster of ClusterSize nodes A, B and C.
+var (
+	aToB    = Placement{Pubs: []int{0}, Subs: []int{1}}          // every message crosses one route
+	aToABCC = Placement{Pubs: []int{0}, Subs: []int{0, 1, 2, 2}} // one local subscriber, both routes, two on C
+)
 
 // Sample is what one run of one row against one server measured.
 type Sample struct {
 	Msgs     int           // messages received (or published, for PubOnly), or requests answered
 	Elapsed  time.Duration // over which Msgs were counted
 	P50, P99 time.Duration // round-trip latency; RequestReply only
+	Shares   []int         // messages each subscriber received; queue rows only
 }
 
 // Rate is messages (or requests) per second.
@@ -81,14 +98,18 @@ func (s Sample) Rate() float64 {
 	return float64(s.Msgs) / s.Elapsed.Seconds()
 }
 
-// Run drives one run of row against srv and returns what it measured. It gives up when ctx ends, tearing
-// down every connection it opened, so a server that stalls fails the row instead of hanging the matrix.
-func Run(ctx context.Context, srv *Server, row Row, subject string) (Sample, error) {
+// Run drives one run of row against nodes (one server, or the nodes of a cluster, among which row.Place
+// spreads the clients) and returns what it measured. It gives up when ctx ends, tearing down every
+// connection it opened, so a server that stalls fails the row instead of hanging the matrix.
+func Run(ctx context.Context, nodes []*Server, row Row, subject string) (Sample, error) {
+	if need := row.Place.Nodes(); len(nodes) < need {
+		return Sample{}, fmt.Errorf("row %q: placed on %d nodes, run against %d", row.Name, need, len(nodes))
+	}
 	switch row.Kind {
 	case PubOnly, PubSub:
-		return runThroughput(ctx, srv, row, subject)
+		return runThroughput(ctx, nodes, row, subject)
 	case RequestReply:
-		return runRequestReply(ctx, srv, row, subject)
+		return runRequestReply(ctx, nodes, row, subject)
 	}
 	return Sample{}, fmt.Errorf("row %q: unknown kind %d", row.Name, row.Kind)
 }

@@ -68,11 +68,12 @@ func run() error {
 	versions := map[string]string{reactor.Name: bench.Version(*reactorBin), natsServer.Name: bench.Version(*natsBin)}
 
 	var rows []bench.Row
-	withTLS := false
+	withTLS, withClusters := false, false
 	for _, row := range bench.Rows(*scale) {
 		if selected.MatchString(row.Name) {
 			rows = append(rows, row)
 			withTLS = withTLS || row.TLS
+			withClusters = withClusters || row.Cluster
 		}
 	}
 	// The TLS rows have a pair of servers of their own, serving TLS with the same certificate.
@@ -95,9 +96,28 @@ func run() error {
 			tlsServers = append(tlsServers, srv)
 		}
 	}
+	// The cluster rows have a cluster of each server of their own, started side by side.
+	var clusters []*bench.Cluster
+	if withClusters {
+		for _, s := range []struct {
+			start func(string, ...string) (*bench.Server, error)
+			bin   string
+		}{{bench.StartReactor, *reactorBin}, {bench.StartNatsServer, *natsBin}} {
+			c, err := bench.StartCluster(s.start, s.bin, bench.ClusterSize)
+			if err != nil {
+				return err
+			}
+			defer c.Stop()
+			clusters = append(clusters, c)
+		}
+	}
 	cpuBefore := map[*bench.Server]time.Duration{}
 	for _, s := range append(servers, tlsServers...) {
 		cpuBefore[s], _ = s.CPUTime()
+	}
+	clusterCPUBefore := map[*bench.Cluster]time.Duration{}
+	for _, c := range clusters {
+		clusterCPUBefore[c], _ = c.CPUTime()
 	}
 	report := bench.Report{
 		Date:     time.Now(),
@@ -108,7 +128,7 @@ func run() error {
 		Baseline: natsServer.Name,
 	}
 	report.Rows = bench.RunMatrix(ctx, servers, rows, bench.MatrixConfig{Reps: *reps, Timeout: *timeout,
-		Progress: os.Stderr, TLSServers: tlsServers})
+		Progress: os.Stderr, TLSServers: tlsServers, Clusters: clusters})
 	if selected.MatchString("slow consumer") {
 		report.Isolation = bench.RunIsolation(ctx, servers, bench.IsolationConfig{
 			Msgs: *isoMsgs, Payload: *isoPayload, Reps: *reps, Timeout: *timeout, Progress: os.Stderr,
@@ -127,6 +147,13 @@ func run() error {
 		}
 		report.ServerInfo = append(report.ServerInfo, fmt.Sprintf("%s; %.1f s CPU over the run, %.0f MiB RSS at the end",
 			what, (cpu-cpuBefore[s]).Seconds(), float64(rss)/(1<<20)))
+	}
+	for _, c := range clusters {
+		cpu, _ := c.CPUTime()
+		rss, _ := c.RSS()
+		report.ServerInfo = append(report.ServerInfo, fmt.Sprintf("%s as a %d-node cluster (cluster rows only); "+
+			"%.1f s CPU over the run, all nodes together, %.0f MiB RSS at the end on the largest node",
+			c.Name, len(c.Nodes), (cpu-clusterCPUBefore[c]).Seconds(), float64(rss)/(1<<20)))
 	}
 
 	fmt.Print(report.Tables())
