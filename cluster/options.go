@@ -137,6 +137,11 @@ func ApplyFlags(o *Options, f Flags) error {
 // applyClusterURL reads --cluster: the listen address as a URL; user info in it sets the cluster
 // authorization, as nats-server does.
 func applyClusterURL(o *Options, s string) error {
+	// Port -1 (random) is valid for nats-server but not for net/url: parse it as 0 and put it back.
+	random := strings.HasSuffix(s, ":-1") || strings.Contains(s, ":-1/")
+	if random {
+		s = strings.Replace(s, ":-1", ":0", 1)
+	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("invalid cluster URL %q: want nats://host:port", s)
@@ -152,10 +157,16 @@ func applyClusterURL(o *Options, s string) error {
 	if err != nil {
 		return fmt.Errorf("invalid cluster URL %q: bad port %q", s, portText)
 	}
+	if random {
+		port = -1
+	}
 	o.Host, o.Port = host, port
 	if u.User != nil {
-		o.Username = u.User.Username()
-		o.Password, _ = u.User.Password()
+		password, ok := u.User.Password()
+		if !ok {
+			return errors.New("expected cluster password to be set")
+		}
+		o.Username, o.Password = u.User.Username(), password
 	}
 	return nil
 }

@@ -87,3 +87,15 @@ func TestApplyFlagsRefuses(t *testing.T) {
 		}
 	}
 }
+
+func TestClusterFlagRandomPortAndPasswordlessUser(t *testing.T) {
+	var o Options
+	url := "nats://127.0.0.1:-1"
+	if err := ApplyFlags(&o, Flags{Cluster: &url}); err != nil || o.Port != -1 || o.Host != "127.0.0.1" {
+		t.Fatalf("--cluster %s: %+v %v", url, o, err)
+	}
+	noPass := "nats://ruser@127.0.0.1:6222"
+	if err := ApplyFlags(&o, Flags{Cluster: &noPass}); err == nil || !strings.Contains(err.Error(), "expected cluster password to be set") {
+		t.Fatalf("--cluster %s: %v, want the password refusal", noPass, err)
+	}
+}

@@ -91,7 +91,7 @@ func (s *Server) setupCluster() {
 		// nats-server makes up a name too; reactor does not negotiate names, so peers must be given this one.
 		s.cluster.id.Cluster = nuidLike()
 		s.cluster.opts.Name = s.cluster.id.Cluster
-		s.log.Warn().Str("cluster", s.cluster.id.Cluster).Msg("Cluster name was dynamically assigned")
+		s.log.Warn().Str("cluster", s.cluster.id.Cluster).Msg("Cluster name was dynamically generated, consider setting one")
 	}
 	if s.cluster.port < 0 {
 		s.cluster.port = 0 // -1 asks for a random port, as in nats-server

@@ -122,8 +122,9 @@ func (c *client) pastWriteDeadline(now int64, deadline time.Duration) bool {
 // routePingCap is the longest interval between PINGs on a route, as nats-server caps it.
 const routePingCap = 30 * time.Second
 
-// sweepRoute closes a route whose handshake has not completed in time, and pings a registered one: every
-// cluster ping_interval (else the server's, at most 30 s), closing it as stale after ping_max unanswered.
+// sweepRoute closes a route whose handshake has not completed in time; a registered one is cut off as a
+// slow consumer when its socket has taken nothing for write_deadline, and pinged every cluster
+// ping_interval (else the server's, at most 30 s), closing it as stale after ping_max unanswered.
 func (c *client) sweepRoute(now int64, maxOut int) {
 	cs := c.srv.cluster
 	if !c.route.registered {
@@ -132,6 +133,11 @@ func (c *client) sweepRoute(now int64, maxOut int) {
 			c.setReason(reasonAuthTimeout)
 			c.closeWithErr(nil)
 		}
+		return
+	}
+	if c.pastWriteDeadline(now, c.srv.lim().WriteDeadline) {
+		c.setReason(reasonSlowWriteDeadline)
+		c.slowConsumer()
 		return
 	}
 	if now < c.nextPing {
