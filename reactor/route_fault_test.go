@@ -80,6 +80,19 @@ func dialFakeRoute(t testing.TB, addr, clusterName, id string, dial *net.Dialer)
 	return f
 }
 
+// waitListening waits until addr takes connections: nats-server opens its route port only after its
+// client port, which is what refNode waits for.
+func waitListening(t testing.TB, addr string) {
+	t.Helper()
+	waitFor(t, addr+" listening", 10*time.Second, func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+}
+
 // readUntilClosed reads lines until the server closes the connection, for at most d. closed is false when
 // d passed first.
 func (rc *rawConn) readUntilClosed(d time.Duration) (lines []string, closed bool) {
@@ -350,6 +363,7 @@ func TestRouteCorruptFrameClosesOnlyThatRoute(t *testing.T) {
 				ref := &refNode{n: "ref", cluster: "C", port: freeTCPPort(t), rport: freeTCPPort(t)}
 				ref.start(t)
 				t.Cleanup(ref.kill)
+				waitListening(t, ref.routeURL().Host)
 				rf := dialFakeRoute(t, ref.routeURL().Host, "C", "FAKECORRUPT", nil)
 				rf.ping() // registered: nats-server answers only once it has taken the INFO
 				rf.send(garbage)
