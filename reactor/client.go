@@ -42,7 +42,7 @@ type client struct {
 	need            int // bytes the inbound buffer must hold before the pending frame can complete; 0 if unknown
 	opts            connectOptions
 	connected       bool // CONNECT received
-	sentConnectInfo bool // the post-CONNECT INFO of protocol 1 has gone out
+	sentConnectInfo bool // protocol 1: its first PONG and the post-CONNECT INFO have gone out; async INFO may follow
 	subs            subIndex
 
 	tls          *tlsconn.Session // nil for plaintext (tls.go)

@@ -233,7 +233,7 @@ func (s *Server) refreshInfo(push bool) {
 	for _, l := range s.loopList() {
 		_ = l.el.Execute(context.Background(), runOnLoop(func() {
 			for _, c := range l.clients {
-				if c.kind == kindClient && !c.closing && c.connected && c.opts.Protocol >= clientProtoInfo {
+				if c.kind == kindClient && !c.closing && c.sentConnectInfo {
 					b := c.buffer()
 					b.B = lim.info.appendClientInfo(b.B, c.cid, c.host, "")
 				}

@@ -62,7 +62,7 @@ func (s *Server) announceLameDuck() {
 	s.optsMu.Unlock()
 	s.onEveryLoop(func(l *loop, _ time.Time) {
 		for _, c := range l.clients {
-			if c.kind == kindClient && !c.closing && c.connected && c.opts.Protocol >= clientProtoInfo {
+			if c.kind == kindClient && !c.closing && c.sentConnectInfo {
 				b := c.buffer()
 				b.B = lim.info.appendClientInfo(b.B, c.cid, c.host, "")
 			}
@@ -118,7 +118,15 @@ func (s *Server) closeSpread(dur time.Duration) {
 func (s *Server) stopAccepting() error {
 	select {
 	case <-s.acceptorKnown:
-		return s.acceptor.stop()
+		// Routes keep being accepted, as nats-server keeps its cluster port open in lame duck mode: peers
+		// must still be able to reach the server they hold clients' interest for.
+		fds, err := s.acceptor.take(func(port int) bool { return s.cluster != nil && port == s.cluster.port })
+		if len(fds) > 0 {
+			go refuse(fds, s.refuserStop, s.refuserDone)
+		} else {
+			close(s.refuserDone)
+		}
+		return err
 	case <-time.After(5 * time.Second):
 		return errors.New("gnet's acceptor was never found")
 	}

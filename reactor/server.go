@@ -68,6 +68,8 @@ type Server struct {
 	acceptorOnce  sync.Once
 	acceptor      acceptor      // gnet's listeners, for lame duck mode (accept.go); valid once acceptorKnown is closed
 	acceptorKnown chan struct{} // closed by the first OnTick
+	refuserStop   chan struct{} // closed by Shutdown: the lame duck refuser must let go of the listeners
+	refuserDone   chan struct{} // closed when the refuser has stopped (or never ran)
 
 	loopsMu  sync.Mutex
 	loops    atomic.Pointer[[]*loop] // copy-on-write: read lock-free by any goroutine
@@ -97,6 +99,8 @@ func New(opts Options) (*Server, error) {
 		id:            id,
 		ready:         make(chan struct{}),
 		acceptorKnown: make(chan struct{}),
+		refuserStop:   make(chan struct{}),
+		refuserDone:   make(chan struct{}),
 		done:          make(chan struct{}),
 		loopByEL:      map[gnet.EventLoop]*loop{},
 	}
@@ -294,6 +298,13 @@ func (s *Server) Shutdown() {
 	}
 	// Engine.Stop polls for completion every 500ms; an already-cancelled context starts the shutdown and
 	// returns at once, and done tells when it has finished.
+	if s.lameDuck.Load() {
+		close(s.refuserStop)
+		select { // gnet closes the listeners next: nobody else may be polling them then
+		case <-s.refuserDone:
+		case <-time.After(time.Second): // stopAccepting never got to start it
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_ = s.eng.Stop(ctx)
