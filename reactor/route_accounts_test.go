@@ -55,7 +55,7 @@ func startAccountsMesh(t *testing.T, specs []meshSpec) []node {
 			routes = append(routes, nodes[j].routeURL())
 		}
 		if sp.reference {
-			port, rport := freeTCPPort(t), freeTCPPort(t)
+			port, rport := freshPort(t), freshPort(t)
 			nodes[i] = startConfRef(t, name, port, rport,
 				refClusterConf(name, port, rport, "C", routes, "", routeAccountsConf))
 		} else {

@@ -116,7 +116,7 @@ func (r *optsNode) routeURL() *url.URL {
 // newOptsNode is a reactor member on fresh ports, not started yet: its route URL is known before it runs.
 func newOptsNode(t testing.TB, name string, opts Options) *optsNode {
 	t.Helper()
-	return &optsNode{n: name, port: freeTCPPort(t), rport: freeTCPPort(t), opts: opts}
+	return &optsNode{n: name, port: freshPort(t), rport: freshPort(t), opts: opts}
 }
 
 // startOptsNode starts a reactor member on fresh ports, stopped when the test ends.
@@ -222,7 +222,7 @@ func TestRoutePortRefusals(t *testing.T) {
 		t.Fatalf("a refused peer was registered: %+v", routes)
 	}
 	t.Run("as nats-server", func(t *testing.T) {
-		ref := &refNode{n: "ref", cluster: "C", port: freeTCPPort(t), rport: freeTCPPort(t)}
+		ref := &refNode{n: "ref", cluster: "C", port: freshPort(t), rport: freshPort(t)}
 		ref.start(t)
 		t.Cleanup(ref.kill)
 		waitListening(t, ref.routeURL().Host)
@@ -243,7 +243,7 @@ func TestRoutePortClusterAuthorization(t *testing.T) {
 		waitFor(t, "the peer registered", 5*time.Second, func() bool { return routeListed(s, "FAKEAUTH") })
 	})
 	t.Run("as nats-server", func(t *testing.T) {
-		port, rport := freeTCPPort(t), freeTCPPort(t)
+		port, rport := freshPort(t), freshPort(t)
 		ref := startConfRef(t, "ref", port, rport,
 			refClusterConf("ref", port, rport, "C", nil, "  authorization { user: ruser, password: rpass }", ""))
 		for _, c := range routeAuthRefusals {
@@ -324,7 +324,7 @@ func (m pairMember) refusals() int {
 func startPairEnd(t *testing.T, name string, e pairEnd, routes []*url.URL) pairMember {
 	t.Helper()
 	if e.reference {
-		port, rport := freeTCPPort(t), freeTCPPort(t)
+		port, rport := freshPort(t), freshPort(t)
 		var auth string
 		if e.user != "" {
 			auth = fmt.Sprintf("  authorization { user: %s, password: %s }", e.user, e.pass)

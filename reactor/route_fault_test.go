@@ -54,7 +54,7 @@ func routeConnectLine(id, clusterName string, set map[string]any) string {
 // server that gossips the fake to its other peers sends them dialing nowhere.
 func routeInfoLine(t testing.TB, id, clusterName string) string {
 	info := map[string]any{"server_id": id, "server_name": id, "version": "2.15.2", "proto": 2,
-		"host": "127.0.0.1", "port": freeTCPPort(t), "headers": true, "max_payload": 1048576, "cluster": clusterName}
+		"host": "127.0.0.1", "port": freshPort(t), "headers": true, "max_payload": 1048576, "cluster": clusterName}
 	js, _ := json.Marshal(info)
 	return "INFO " + string(js) + "\r\n"
 }
@@ -78,6 +78,27 @@ func dialFakeRoute(t testing.TB, addr, clusterName, id string, dial *net.Dialer)
 	}
 	f.send(routeConnectLine(id, clusterName, nil) + routeInfoLine(t, id, clusterName))
 	return f
+}
+
+// handedOut are the ports freshPort has given out in this test binary.
+var handedOut = struct {
+	sync.Mutex
+	ports map[int]bool
+}{ports: map[int]bool{}}
+
+// freshPort is freeTCPPort that never gives the same port twice: freeTCPPort reserves nothing, and the
+// kernel hands a just-released port out again often enough (a repeat in about one batch of six ports in
+// 500 here) that two members of one mesh, or a member's client and route listeners, would get one port.
+func freshPort(t testing.TB) int {
+	t.Helper()
+	handedOut.Lock()
+	defer handedOut.Unlock()
+	for {
+		if p := freeTCPPort(t); !handedOut.ports[p] {
+			handedOut.ports[p] = true
+			return p
+		}
+	}
 }
 
 // waitListening waits until addr takes connections: nats-server opens its route port only after its
@@ -360,7 +381,7 @@ func TestRouteCorruptFrameClosesOnlyThatRoute(t *testing.T) {
 			assertHealthy(t, s1)
 
 			t.Run("as nats-server", func(t *testing.T) {
-				ref := &refNode{n: "ref", cluster: "C", port: freeTCPPort(t), rport: freeTCPPort(t)}
+				ref := &refNode{n: "ref", cluster: "C", port: freshPort(t), rport: freshPort(t)}
 				ref.start(t)
 				t.Cleanup(ref.kill)
 				waitListening(t, ref.routeURL().Host)
