@@ -470,3 +470,34 @@ func TestRouteThatStopsReadingIsCutOffAsSlowConsumer(t *testing.T) {
 	}
 	assertHealthy(t, s)
 }
+
+// A member joining changes every client's connect_urls, but a client hears of it only once its CONNECT
+// has been answered: nats-server sends asynchronous INFO only after a client's first PONG. nats.go's
+// connect reads the line after its CONNECT and PING and fails on anything but PONG, so an INFO in between
+// fails the connect of a client that happens to be mid-handshake (its credentials being checked, say)
+// when the mesh changes.
+func TestRouteMemberJoiningIsToldOnlyToClientsPastTheirFirstPONG(t *testing.T) {
+	for _, kind := range []struct {
+		name      string
+		reference bool
+	}{{"reactor", false}, {"nats-server", true}} {
+		t.Run(kind.name, func(t *testing.T) {
+			first := startMesh(t, "C", []meshSpec{{reference: kind.reference}})[0]
+			rc, _ := dialRawAddr(t, strings.TrimPrefix(first.clientURL(), "nats://"))
+			rc.send(`CONNECT {"protocol":1,"verbose":false,"headers":true}` + "\r\n") // no PING yet
+			var second node
+			routes := []*url.URL{first.routeURL()}
+			if kind.reference {
+				second = &refNode{n: "n2", cluster: "C", port: freshPort(t), rport: freshPort(t), routes: routes}
+			} else {
+				second = &reactorNode{n: "n2", cluster: "C", port: freshPort(t), rport: freshPort(t), routes: routes}
+			}
+			second.restart(t) // restart is start for a member that never ran
+			t.Cleanup(second.kill)
+			waitAllRouted(t, []node{first, second})
+			if before := rc.ping(); len(before) != 0 {
+				t.Fatalf("before the PONG of its first PING, the client got %q", before)
+			}
+		})
+	}
+}
