@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"net"
 	"net/url"
 	"strconv"
@@ -75,4 +76,16 @@ func LocalConnect(id Identity, route *url.URL, user, password string) codec.Rout
 		c.User, c.Pass = user, password
 	}
 	return c
+}
+
+// CheckCompression refuses a peer INFO whose compression mode nats-server would not know, with its text.
+// Every mode it knows is accepted, even the s2 ones: a peer announces what it would like, and reactor's
+// own INFO ("off") is what keeps the route uncompressed (ROUTES.md §4).
+func CheckCompression(mode string) *Refusal {
+	switch mode {
+	case "", CompressionOff, "not supported", "accept",
+		"s2_uncompressed", "s2_fast", "s2_better", "s2_best", "s2_auto":
+		return nil
+	}
+	return &Refusal{fmt.Sprintf("unsupported route compression mode %q", mode)}
 }

@@ -54,3 +54,14 @@ func TestLocalInfoJSON(t *testing.T) {
 		t.Fatalf("server_name defaults to the id, got %q", noName.ServerName)
 	}
 }
+
+func TestCheckCompressionKnowsNatsServerModes(t *testing.T) {
+	for _, mode := range []string{"", "off", "not supported", "accept", "s2_fast", "s2_auto"} {
+		if r := CheckCompression(mode); r != nil {
+			t.Errorf("%q refused: %s", mode, r.Text)
+		}
+	}
+	if r := CheckCompression("zstd"); r == nil || r.Text != `unsupported route compression mode "zstd"` {
+		t.Errorf("zstd: %v", r)
+	}
+}

@@ -204,11 +204,15 @@ func (s *Server) refreshClientURLs() {
 		peers = append(peers, r.route.urls)
 	}
 	cs.mu.Unlock()
+	// A server that has never had a peer sends no connect_urls, as nats-server; once it has had one it
+	// always lists at least its own, since clients ignore an INFO without the field and would otherwise
+	// keep a departed peer's URL.
+	old := cs.clientURL.Load()
 	var urls []string
-	if len(peers) > 0 { // alone, a nats-server sends no connect_urls: there is nowhere else to go
+	if len(peers) > 0 || old != nil && len(*old) > 0 {
 		urls = cluster.ClientConnectURLs(s.ownClientURLs(), peers, cs.opts.NoAdvertise)
 	}
-	if old := cs.clientURL.Load(); old != nil && slices.Equal(*old, urls) {
+	if old != nil && slices.Equal(*old, urls) {
 		return
 	}
 	cs.clientURL.Store(&urls)

@@ -96,23 +96,48 @@ func (s *Server) dialOnce(job dialJob) {
 	key := hostPort(job.url)
 	conn, err := net.DialTimeout("tcp", key, routeDialTimeout)
 	if err == nil && !s.stopped.Load() {
+		// From here the connection answers for the address: if it fails, even before gnet has confirmed
+		// the registration, its close redials (leaveMesh), which must find the address free.
+		cs.mu.Lock()
+		delete(cs.dialing, key)
+		cs.mu.Unlock()
 		intent := &dialIntent{url: job.url, origin: job.origin, learnedMode: job.learnedMode}
 		ctx := gnet.NewNetConnContext(gnet.NewContext(context.Background(), intent), conn)
-		var res <-chan gnet.RegisteredResult
-		if res, err = s.eng.Register(ctx); err == nil {
+		res, err := s.eng.Register(ctx)
+		if err == nil {
 			if r, ok := <-res; ok && r.Err != nil {
 				err = r.Err
 			}
 		} else {
 			_ = conn.Close()
 		}
+		if err == nil || s.stopped.Load() {
+			return
+		}
+		// gnet refused it before any OnOpen: dial again unless someone else already is.
+		cs.mu.Lock()
+		again := !cs.dialing[key]
+		cs.dialing[key] = true
+		cs.mu.Unlock()
+		if again {
+			s.retryDial(job, err)
+		}
+		return
 	}
-	if err == nil || s.stopped.Load() {
+	if s.stopped.Load() {
 		cs.mu.Lock()
 		delete(cs.dialing, key)
 		cs.mu.Unlock()
 		return
 	}
+	s.retryDial(job, err)
+}
+
+// retryDial schedules the next attempt of a job whose attempt failed, or gives it up. The job owns its
+// address in cs.dialing until then.
+func (s *Server) retryDial(job dialJob, err error) {
+	cs := s.cluster
+	key := hostPort(job.url)
 	s.log.Debug().Str("url", job.url.Redacted()).Err(err).Msg("Error trying to connect to route")
 	if !job.forever {
 		job.attempts--

@@ -25,6 +25,12 @@ func (s *Server) tickInterval() time.Duration {
 	if w := s.opts.WebSocket; w != nil && w.HandshakeTimeout > 0 {
 		every = min(every, w.HandshakeTimeout)
 	}
+	if cs := s.cluster; cs != nil {
+		every = min(every, s.routeHandshakeTimeout())
+		if cs.opts.PingInterval > 0 {
+			every = min(every, cs.opts.PingInterval)
+		}
+	}
 	return min(time.Second, max(10*time.Millisecond, every/4))
 }
 

@@ -189,7 +189,9 @@ func (c *client) applyRoute(op *codec.RouteOp) gnet.Action {
 	case codec.RouteKindOK:
 	default:
 		if !rc.registered {
-			// Interest or messages before the peer's INFO: nats-server refuses these too.
+			// Interest or messages before the peer's INFO: no peer sends them (nats-server registers a route
+			// on INFO too, and keeps such a connection open meanwhile); reactor refuses them rather than
+			// apply them to a route it has not admitted.
 			return c.refuseRoute("Authorization Violation", reasonAuthViolation)
 		}
 		c.applyRouted(op)
@@ -215,7 +217,8 @@ func (c *client) routeConnect(arg []byte) gnet.Action {
 	}
 	connect, err := codec.ParseRouteConnect(arg)
 	if err != nil {
-		return c.refuseRoute(codec.ErrBadConnect.Text, reasonProtocolViolation)
+		c.setReason(reasonProtocolViolation) // nats-server closes over it without a word
+		return gnet.Close
 	}
 	cs := c.srv.cluster
 	if r := cluster.CheckConnect(cs.id, &connect); r != nil {

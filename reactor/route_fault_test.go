@@ -337,7 +337,11 @@ func TestRoutePeerThatStopsAnsweringPingsIsDropped(t *testing.T) {
 	if pings != 2 || last != "-ERR 'Stale Connection'" {
 		t.Fatalf("got %q before the close, want 2 PINGs then -ERR 'Stale Connection'", lines)
 	}
-	t.Logf("stale route closed %v after it opened", took)
+	// The first PING is due a second after the route opens, as nats-server's; then two intervals of
+	// 100 ms. Half a second on top covers the sweep's granularity and a busy machine.
+	if limit := time.Second + 3*100*time.Millisecond + 500*time.Millisecond; took > limit {
+		t.Errorf("stale route closed %v after it opened, want within %v (ping_interval 100ms, ping_max 2)", took, limit)
+	}
 	waitFor(t, "stale route unlisted", 5*time.Second, func() bool { return !routeListed(s, f.id) })
 	assertHealthy(t, s)
 }
@@ -498,6 +502,29 @@ func TestRouteMemberJoiningIsToldOnlyToClientsPastTheirFirstPONG(t *testing.T) {
 			if before := rc.ping(); len(before) != 0 {
 				t.Fatalf("before the PONG of its first PING, the client got %q", before)
 			}
+		})
+	}
+}
+
+// When its last peer leaves, a server tells its clients: nats-server's INFO then carries connect_urls with
+// its own URL alone, which is what makes nats.go drop the departed peer's URL (an INFO without
+// connect_urls leaves the client's server pool as it was).
+func TestRouteLastPeerLeavingIsWithdrawnFromClients(t *testing.T) {
+	for _, kind := range []struct {
+		name      string
+		reference bool
+	}{{"reactor", false}, {"nats-server", true}} {
+		t.Run(kind.name, func(t *testing.T) {
+			nodes := startMesh(t, "C", []meshSpec{{reference: kind.reference}, {reference: kind.reference, routes: []int{0}}})
+			nc := dialNode(t, nodes[0])
+			waitFor(t, "the client to learn the peer", 10*time.Second, func() bool {
+				urls := nc.DiscoveredServers()
+				return len(urls) == 1 && urls[0] == nodes[1].clientURL()
+			})
+			nodes[1].kill()
+			waitFor(t, "the client to forget the departed peer", 10*time.Second, func() bool {
+				return len(nc.DiscoveredServers()) == 0
+			})
 		})
 	}
 }

@@ -37,7 +37,8 @@ type meshSpec struct {
 	extra     string // more lines for a reference member's cluster block (pool_size, compression, …)
 }
 
-// freeTCPPort reserves nothing: it asks the kernel for a free loopback port and closes it again.
+// freeTCPPort reserves nothing: it asks the kernel for a free loopback port and closes it again. The
+// kernel may hand the same port out again soon; freshPort never repeats one within a test process.
 func freeTCPPort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -54,7 +55,7 @@ func startMesh(t testing.TB, clusterName string, specs []meshSpec) []node {
 	type ports struct{ client, route int }
 	all := make([]ports, len(specs))
 	for i := range specs {
-		all[i] = ports{freeTCPPort(t), freeTCPPort(t)}
+		all[i] = ports{freshPort(t), freshPort(t)}
 	}
 	nodes := make([]node, len(specs))
 	for i, sp := range specs {

@@ -17,6 +17,9 @@ func (c *client) admitRoute(info *codec.RouteInfo) gnet.Action {
 	s := c.srv
 	cs := s.cluster
 	rc := c.route
+	if r := cluster.CheckCompression(info.Compression); r != nil {
+		return c.refuseRoute(r.Text, reasonProtocolViolation)
+	}
 	rc.peer = *info
 	if !rc.accepted {
 		rc.headers = info.Headers // a peer we dialed says in its INFO whether it takes headers
