@@ -50,7 +50,11 @@ func (s *Server) scheduleDial(job dialJob) {
 		s.dialLater(job)
 		return
 	}
-	s.enqueueDial(job)
+	select { // called from loops too, which must never wait: a full queue hands over from a timer
+	case cs.dials <- job:
+	default:
+		time.AfterFunc(routeDialJitter, func() { s.enqueueDial(job) })
+	}
 }
 
 func (s *Server) enqueueDial(job dialJob) {

@@ -84,7 +84,7 @@ func (e *engine) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 	if authRequired && lim.auth.NeedsNonce() {
 		nonce = newNonce()
 	}
-	info := lim.info.appendClientInfo(make([]byte, 0, 512), cid, host, nonce)
+	info := lim.info.appendClientInfo(make([]byte, 0, 512), cid, host, nonce, false)
 	var phase tlsPhase
 	var infoAfterTLS bool
 	onWS := s.wsUpgrader != nil && localPort(gc.LocalAddr()) == s.wsPort

@@ -108,7 +108,7 @@ func (c *client) processPing() {
 			info = c.srv.newInfo(mp, lim.auth, c.srv.lameDuck.Load())
 		}
 		b := c.buffer()
-		b.B = info.appendConnectInfo(b.B, c.cid, c.host, c.acct.name)
+		b.B = info.appendConnectInfo(b.B, c.cid, c.host, c.acct.name, c.ws != nil)
 	}
 }
 

@@ -71,6 +71,9 @@ func (s *Server) newInfo(maxPayload int, auth *auth.Authenticator, ldm bool) *in
 type infoTemplate struct {
 	prefix []byte // `{...shared fields...` without the closing brace
 	suffix []byte // `,"cluster":…,"connect_urls":[…]`, after the per-client fields; empty without a cluster
+	// wsSuffix is suffix without connect_urls, for WebSocket clients: the URLs are TCP client addresses, which
+	// a WebSocket client cannot reconnect to (nats-server gives those clients ws_connect_urls instead).
+	wsSuffix []byte
 }
 
 func newInfoTemplate(cf clusterInfoFields, si serverInfo) *infoTemplate {
@@ -83,27 +86,30 @@ func newInfoTemplate(cf clusterInfoFields, si serverInfo) *infoTemplate {
 	if cj, err := json.Marshal(cf); err == nil && len(cj) > 2 {
 		t.suffix = append([]byte{','}, cj[1:len(cj)-1]...)
 	}
+	if cj, err := json.Marshal(clusterInfoFields{Cluster: cf.Cluster}); err == nil && len(cj) > 2 {
+		t.wsSuffix = append([]byte{','}, cj[1:len(cj)-1]...)
+	}
 	return t
 }
 
-// appendClientInfo appends the INFO line a client gets on accept.
-func (t infoTemplate) appendClientInfo(dst []byte, cid uint64, ip, nonce string) []byte {
+// appendClientInfo appends the INFO line a client gets on accept; ws marks a WebSocket client.
+func (t infoTemplate) appendClientInfo(dst []byte, cid uint64, ip, nonce string, ws bool) []byte {
 	dst = t.appendClientFields(dst, cid, ip)
 	if nonce != "" {
 		dst = append(dst, `,"nonce":`...)
 		dst = strconv.AppendQuote(dst, nonce)
 	}
-	dst = append(dst, t.suffix...)
+	dst = append(dst, t.suffixFor(ws)...)
 	return append(dst, "} \r\n"...)
 }
 
 // appendConnectInfo appends the INFO a protocol-1 client gets after its first PONG: the same fields plus
 // connect_info and the account its CONNECT bound it to.
-func (t infoTemplate) appendConnectInfo(dst []byte, cid uint64, ip, account string) []byte {
+func (t infoTemplate) appendConnectInfo(dst []byte, cid uint64, ip, account string, ws bool) []byte {
 	dst = t.appendClientFields(dst, cid, ip)
 	dst = append(dst, `,"connect_info":true,"remote_account":`...)
 	dst = strconv.AppendQuote(dst, account)
-	dst = append(dst, t.suffix...)
+	dst = append(dst, t.suffixFor(ws)...)
 	return append(dst, "} \r\n"...)
 }
 
@@ -114,4 +120,11 @@ func (t infoTemplate) appendClientFields(dst []byte, cid uint64, ip string) []by
 	dst = strconv.AppendUint(dst, cid, 10)
 	dst = append(dst, `,"client_ip":`...)
 	return strconv.AppendQuote(dst, ip)
+}
+
+func (t infoTemplate) suffixFor(ws bool) []byte {
+	if ws {
+		return t.wsSuffix
+	}
+	return t.suffix
 }

@@ -64,7 +64,7 @@ func (s *Server) announceLameDuck() {
 		for _, c := range l.clients {
 			if c.kind == kindClient && !c.closing && c.sentConnectInfo {
 				b := c.buffer()
-				b.B = lim.info.appendClientInfo(b.B, c.cid, c.host, "")
+				b.B = lim.info.appendClientInfo(b.B, c.cid, c.host, "", c.ws != nil)
 			}
 		}
 		l.endCallback()

@@ -37,8 +37,9 @@ type routeConn struct {
 	urls     cluster.PeerURLs    // the peer's client URLs; under clusterState.mu
 
 	pendMu    sync.Mutex
-	pending   []byte // RS+/RS- lines queued by any loop, in Announcer order; under pendMu
-	pendArmed bool   // a flush of pending is scheduled on the route's loop; under pendMu
+	pending   []byte        // RS+/RS- lines queued by any loop, in Announcer order; under pendMu
+	pendArmed bool          // a flush of pending is scheduled on the route's loop; under pendMu
+	flushTask gnet.Runnable // made once at open: moves pending into the output and writes it
 }
 
 // dialIntent travels with a dialed connection into OnOpen (gnet.NewContext), so the handler knows it is a
@@ -90,6 +91,10 @@ func (e *engine) openRoute(gc gnet.Conn, intent *dialIntent) ([]byte, gnet.Actio
 		authed:    true,
 		route:     rc,
 	}
+	rc.flushTask = runOnLoop(func() {
+		c.takePending()
+		c.loop.endCallback()
+	})
 	c.lastActivity = now
 	l.addClient(c)
 	gc.SetContext(c)

@@ -101,3 +101,25 @@ func TestLameDuckWithdrawsClientURLFromPeers(t *testing.T) {
 		t.Fatalf("route dropped during lame duck: %d peers", n)
 	}
 }
+
+// A WebSocket client of a cluster member is not handed the TCP client URLs of the peers: it could not
+// reconnect to them. TCP clients of the same server are.
+func TestWebSocketClientsGetNoTCPConnectURLs(t *testing.T) {
+	r1 := wsServer(t, Options{ServerName: "r1", Cluster: &cluster.Options{Name: "C", Host: "127.0.0.1", Port: -1}})
+	r2 := runServer(t, Options{ServerName: "r2", Cluster: &cluster.Options{Name: "C", Host: "127.0.0.1", Port: -1,
+		Routes: []*url.URL{routeURL(r1)}}})
+	waitMeshed(t, []*Server{r1, r2}, 1)
+	tcp := connect(t, r1)
+	waitFor(t, "the TCP client to learn r2", 5*time.Second, func() bool { return len(tcp.DiscoveredServers()) == 1 })
+	ws, err := nats.Connect(r1.wsURL(), nats.Timeout(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if err := ws.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := ws.DiscoveredServers(); len(got) != 0 {
+		t.Fatalf("WebSocket client was given %v", got)
+	}
+}

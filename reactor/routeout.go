@@ -45,10 +45,7 @@ func (rc *routeConn) armPendingLocked(c *client) {
 		return
 	}
 	rc.pendArmed = true
-	_ = c.loop.el.Execute(context.Background(), runOnLoop(func() {
-		c.takePending()
-		c.loop.endCallback()
-	}))
+	_ = c.loop.el.Execute(context.Background(), rc.flushTask)
 }
 
 // takePending moves the pending lines into the route's output. On the route's loop.

@@ -71,7 +71,7 @@ func (c *client) tlsProgress() {
 		c.tlsPhase = tlsReady
 		if c.infoAfterTLS {
 			b := c.buffer()
-			b.B = c.srv.lim().info.appendClientInfo(b.B, c.cid, c.host, c.nonce)
+			b.B = c.srv.lim().info.appendClientInfo(b.B, c.cid, c.host, c.nonce, c.ws != nil)
 		}
 		if c.loop.epollFD > 0 && c.pausedUntil == 0 && !c.authPending {
 			_ = c.setReading(true) // paused if the handshake could not take everything that arrived

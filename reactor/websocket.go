@@ -89,7 +89,7 @@ func (c *client) wsInput(buf []byte) (consumed int, action gnet.Action) {
 		opts.SkipUTF8 = true // nats-server takes text frames as bytes; the NATS parser checks the protocol
 		c.ws.dec.Reset(opts)
 		b := c.buffer()
-		b.B = c.srv.lim().info.appendClientInfo(b.B, c.cid, c.host, c.nonce)
+		b.B = c.srv.lim().info.appendClientInfo(b.B, c.cid, c.host, c.nonce, true)
 	}
 	in := buf[consumed:]
 	// Until Next says None: a compressed message's inflated chunks come out without more input.
