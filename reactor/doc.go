@@ -29,9 +29,16 @@
 // # Connection kinds
 //
 // Clients, routes and internal (socket-less) clients are kinds of one connection type, each publishing into
-// and subscribing from an account. Today only clients exist; routes (cluster issue) add a protocol and a
-// delivery framing (RMSG carries the account and queue names), internal clients (system account, JetStream
-// API) a delivery callback instead of a socket. Both plug into route/deliver and never bypass the loops.
+// and subscribing from an account. A route (route.go and the route*.go files) adds the route protocol's
+// parser and its own framing (RMSG carries the account and the queue groups the peer is to serve); it holds
+// no subscriptions in the accounts' indexes, only the peer's announced interest (cluster.RemoteInterest),
+// which client publishes consult after the local match (routepublish.go). Internal clients (system account,
+// JetStream API) have a delivery callback instead of a socket. All of them go through the same batches and
+// loops; none bypasses them. Leaf nodes and gateways are meant to be further kinds of the same shape.
+//
+// Route output keeps two orders: interest lines (RS+/RS-) in the Announcer's order, and every interest line
+// queued before a message ahead of that message (routeout.go), so a reply subject is always known to the
+// peer before the request that names it.
 //
 // # Invariants
 //
