@@ -18,7 +18,11 @@ var (
 	descRoutes = prometheus.NewDesc("reactor_routes",
 		"Route connections registered now.", nil, nil)
 	descRouteSlowConsumers = prometheus.NewDesc("reactor_route_slow_consumers_total",
-		"Routes cut off for falling more than max_pending behind.", nil, nil)
+		"Routes cut off for falling more than max_pending behind, or taking nothing for write_deadline.", nil, nil)
+	descRouteStale = prometheus.NewDesc("reactor_route_stale_total",
+		"Routes closed for leaving ping_max PINGs unanswered.", nil, nil)
+	descRouteErrors = prometheus.NewDesc("reactor_route_errors_total",
+		"Routes closed over a frame that could not be parsed.", nil, nil)
 	descRouteInMsgs = prometheus.NewDesc("reactor_route_in_msgs_total",
 		"Messages received from the peer over its open routes.", peerLabels, nil)
 	descRouteOutMsgs = prometheus.NewDesc("reactor_route_out_msgs_total",
@@ -34,7 +38,8 @@ var (
 )
 
 func (c *routeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descRoutes, descRouteSlowConsumers, descRouteInMsgs, descRouteOutMsgs,
+	for _, d := range []*prometheus.Desc{descRoutes, descRouteSlowConsumers, descRouteStale, descRouteErrors,
+		descRouteInMsgs, descRouteOutMsgs,
 		descRouteInBytes, descRouteOutBytes, descRoutePendingBytes, descRouteSubscriptions} {
 		ch <- d
 	}
@@ -43,8 +48,10 @@ func (c *routeCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *routeCollector) Collect(ch chan<- prometheus.Metric) {
 	routes := c.srv.Routes(false)
 	ch <- prometheus.MustNewConstMetric(descRoutes, prometheus.GaugeValue, float64(len(routes)))
-	ch <- prometheus.MustNewConstMetric(descRouteSlowConsumers, prometheus.CounterValue,
-		float64(c.srv.RouteStats().SlowConsumers))
+	st := c.srv.RouteStats()
+	ch <- prometheus.MustNewConstMetric(descRouteSlowConsumers, prometheus.CounterValue, float64(st.SlowConsumers))
+	ch <- prometheus.MustNewConstMetric(descRouteStale, prometheus.CounterValue, float64(st.Stale))
+	ch <- prometheus.MustNewConstMetric(descRouteErrors, prometheus.CounterValue, float64(st.Errors))
 	for _, p := range routesByPeer(routes) {
 		labels := []string{p.RemoteID, p.RemoteName}
 		for _, m := range []struct {

@@ -19,6 +19,13 @@ import (
 // authServer starts a server whose authorization and accounts come from conf, a nats-server config text.
 func authServer(t testing.TB, conf string, opts Options) *Server {
 	t.Helper()
+	withAuth(t, conf, &opts)
+	return runServer(t, opts)
+}
+
+// withAuth sets opts' Auth and Accounts from conf, as the config file would.
+func withAuth(t testing.TB, conf string, opts *Options) {
+	t.Helper()
 	m, err := config.Parse("test.conf", []byte(conf))
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +39,6 @@ func authServer(t testing.TB, conf string, opts Options) *Server {
 		t.Fatal(err)
 	}
 	opts.Auth, opts.Accounts = a, cfg.Accounts
-	return runServer(t, opts)
 }
 
 func TestUserPasswordAdmitsOnlyTheRightCredentials(t *testing.T) {
@@ -255,14 +261,8 @@ func TestReloadRechecksAdmittedClients(t *testing.T) {
 	bob.send(`CONNECT {"user":"bob","pass":"b","verbose":false}` + "\r\nPING\r\n")
 	bob.expect("PONG")
 
-	m, _ := config.Parse("after.conf", []byte(after))
-	cfg, err := auth.FromConfig(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, _ := auth.New(cfg)
 	opts := s.Options()
-	opts.Auth, opts.Accounts = a, cfg.Accounts
+	withAuth(t, after, &opts)
 	if err := s.Reload(opts); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/rand/v2"
 	"net"
-	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -90,7 +89,6 @@ func (s *Server) setupCluster() {
 	if s.cluster.id.Cluster == "" {
 		// nats-server makes up a name too; reactor does not negotiate names, so peers must be given this one.
 		s.cluster.id.Cluster = nuidLike()
-		s.cluster.opts.Name = s.cluster.id.Cluster
 		s.log.Warn().Str("cluster", s.cluster.id.Cluster).Msg("Cluster name was dynamically generated, consider setting one")
 	}
 	if s.cluster.port < 0 {
@@ -266,9 +264,6 @@ func (s *Server) clusterInfo() ClusterInfo {
 
 // defaultRouteAuthTimeout bounds a route handshake, as nats-server's cluster auth_timeout default.
 const defaultRouteAuthTimeout = 2 * time.Second
-
-// hostPort is the host:port of a route URL, the key dials are tracked by.
-func hostPort(u *url.URL) string { return u.Host }
 
 // nuidLike is a random 22-character name, the shape of nats-server's generated cluster names.
 func nuidLike() string {

@@ -38,7 +38,7 @@ type dialJob struct {
 // scheduleDial starts dialing job.url unless a dial loop for it already runs or it is ourselves.
 func (s *Server) scheduleDial(job dialJob) {
 	cs := s.cluster
-	key := hostPort(job.url)
+	key := job.url.Host
 	cs.mu.Lock()
 	if cs.dialing[key] || cs.self[key] {
 		cs.mu.Unlock()
@@ -97,7 +97,7 @@ func (s *Server) runDialer() {
 // retried later, or it is given up.
 func (s *Server) dialOnce(job dialJob) {
 	cs := s.cluster
-	key := hostPort(job.url)
+	key := job.url.Host
 	conn, err := net.DialTimeout("tcp", key, routeDialTimeout)
 	if err == nil && !s.stopped.Load() {
 		// From here the connection answers for the address: if it fails, even before gnet has confirmed
@@ -141,7 +141,7 @@ func (s *Server) dialOnce(job dialJob) {
 // address in cs.dialing until then.
 func (s *Server) retryDial(job dialJob, err error) {
 	cs := s.cluster
-	key := hostPort(job.url)
+	key := job.url.Host
 	s.log.Debug().Str("url", job.url.Redacted()).Err(err).Msg("Error trying to connect to route")
 	if !job.forever {
 		job.attempts--

@@ -53,22 +53,10 @@ func (s *Server) LameDuck() {
 // InLameDuckMode reports whether LameDuck has begun.
 func (s *Server) InLameDuckMode() bool { return s.lameDuck.Load() }
 
-// announceLameDuck switches INFO to ldm:true and sends it to every client that reads asynchronous INFO.
+// announceLameDuck switches INFO to ldm:true (newInfo reads lameDuck) and sends it to every client that
+// reads asynchronous INFO, and to the peers.
 func (s *Server) announceLameDuck() {
-	s.optsMu.Lock()
-	lim := *s.lim()
-	lim.info = s.newInfo(lim.MaxPayload, lim.auth, true)
-	s.limits.Store(&lim)
-	s.optsMu.Unlock()
-	s.onEveryLoop(func(l *loop, _ time.Time) {
-		for _, c := range l.clients {
-			if c.kind == kindClient && !c.closing && c.sentConnectInfo {
-				b := c.buffer()
-				b.B = lim.info.appendClientInfo(b.B, c.cid, c.host, "", c.ws != nil)
-			}
-		}
-		l.endCallback()
-	})
+	s.refreshInfo(true)
 	s.announceLameDuckToPeers()
 }
 

@@ -11,9 +11,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
-	"github.com/reactor-nats/reactor/auth"
 	"github.com/reactor-nats/reactor/cluster"
-	"github.com/reactor-nats/reactor/config"
 )
 
 // Accounts across routes: every RS+ and RMSG names its account, and a peer delivers a message only to
@@ -28,19 +26,9 @@ const routeAccountsConf = `accounts {
 // would give them.
 func accountsOptions(t testing.TB) Options {
 	t.Helper()
-	m, err := config.Parse("accounts.conf", []byte(routeAccountsConf))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := auth.FromConfig(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := auth.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Options{Auth: a, Accounts: cfg.Accounts}
+	var o Options
+	withAuth(t, routeAccountsConf, &o)
+	return o
 }
 
 // startAccountsMesh starts the members in order, each listing the first as its only route (the rest of the

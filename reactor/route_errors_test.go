@@ -96,73 +96,21 @@ func refClusterConf(name string, port, rport int, clusterName string, routes []*
 		name, port, clusterName, rport, strings.Join(quoted, ", "), clusterExtra, extra)
 }
 
-// optsNode is a reactor member built from Options the test chooses (auth, accounts, cluster credentials),
-// on fixed ports so that it can be restarted on them.
-type optsNode struct {
-	n           string
-	port, rport int
-	opts        Options // Host, Port, ServerName and the cluster listen address are filled in by start
-	mu          sync.Mutex
-	srv         *Server
-}
-
-func (r *optsNode) name() string      { return r.n }
-func (r *optsNode) isReactor() bool   { return true }
-func (r *optsNode) clientURL() string { return fmt.Sprintf("nats://127.0.0.1:%d", r.port) }
-func (r *optsNode) routeURL() *url.URL {
-	return &url.URL{Scheme: "nats-route", Host: fmt.Sprintf("127.0.0.1:%d", r.rport)}
-}
-
-// newOptsNode is a reactor member on fresh ports, not started yet: its route URL is known before it runs.
-func newOptsNode(t testing.TB, name string, opts Options) *optsNode {
+// newOptsNode is a reactor member built from Options the test chooses, on fresh ports, not started yet: its
+// route URL is known before it runs.
+func newOptsNode(t testing.TB, name string, opts Options) *reactorNode {
 	t.Helper()
-	return &optsNode{n: name, port: freshPort(t), rport: freshPort(t), opts: opts}
+	return &reactorNode{n: name, port: freshPort(t), rport: freshPort(t), opts: opts}
 }
 
-// startOptsNode starts a reactor member on fresh ports, stopped when the test ends.
-func startOptsNode(t testing.TB, name string, opts Options) *optsNode {
+// startOptsNode starts such a member, stopped when the test ends.
+func startOptsNode(t testing.TB, name string, opts Options) *reactorNode {
 	t.Helper()
 	r := newOptsNode(t, name, opts)
 	r.start(t)
 	t.Cleanup(r.kill)
 	return r
 }
-
-func (r *optsNode) start(t testing.TB) {
-	t.Helper()
-	o := r.opts
-	o.Host, o.Port, o.ServerName = "127.0.0.1", r.port, r.n
-	if o.EventLoops == 0 {
-		o.EventLoops = 2
-	}
-	co := *o.Cluster
-	co.Host, co.Port = "127.0.0.1", r.rport
-	o.Cluster = &co
-	s, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	r.mu.Lock()
-	r.srv = s
-	r.mu.Unlock()
-}
-
-func (r *optsNode) server() *Server {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.srv
-}
-
-func (r *optsNode) kill() {
-	if s := r.server(); s != nil {
-		s.Shutdown()
-	}
-}
-
-func (r *optsNode) restart(t testing.TB) { r.start(t) }
 
 // routePortRefusals are what a route port answers a peer it will not take, with nats-server's texts.
 var routePortRefusals = []struct {
@@ -393,7 +341,7 @@ func assertApart(t *testing.T, a, b node) {
 		}
 	}
 	for _, n := range []node{a, b} {
-		if r, ok := n.(*optsNode); ok {
+		if r, ok := n.(*reactorNode); ok {
 			if routes := r.server().Routes(false); len(routes) != 0 {
 				t.Errorf("%s registered %+v", n.name(), routes)
 			}

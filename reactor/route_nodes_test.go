@@ -132,11 +132,14 @@ func dialNode(t testing.TB, n node, opts ...nats.Option) *nats.Conn {
 	return nc
 }
 
-// reactorNode is a reactor Server in this process.
+// reactorNode is a reactor Server in this process, on fixed ports so that it can be restarted on them. opts
+// is a template the test may fill (auth, accounts, cluster credentials); start fills in the addresses, the
+// name, and the cluster name and routes when opts leaves them unset.
 type reactorNode struct {
 	n, cluster  string
 	port, rport int
 	routes      []*url.URL
+	opts        Options
 	mu          sync.Mutex
 	srv         *Server
 }
@@ -150,8 +153,24 @@ func (r *reactorNode) routeURL() *url.URL {
 
 func (r *reactorNode) start(t testing.TB) {
 	t.Helper()
-	s, err := New(Options{Host: "127.0.0.1", Port: r.port, ServerName: r.n, EventLoops: 2,
-		Cluster: &cluster.Options{Name: r.cluster, Host: "127.0.0.1", Port: r.rport, Routes: r.routes}})
+	o := r.opts
+	o.Host, o.Port, o.ServerName = "127.0.0.1", r.port, r.n
+	if o.EventLoops == 0 {
+		o.EventLoops = 2
+	}
+	var co cluster.Options
+	if o.Cluster != nil {
+		co = *o.Cluster
+	}
+	if co.Name == "" {
+		co.Name = r.cluster
+	}
+	if r.routes != nil {
+		co.Routes = r.routes
+	}
+	co.Host, co.Port = "127.0.0.1", r.rport
+	o.Cluster = &co
+	s, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func (c *client) admitRoute(info *codec.RouteInfo) gnet.Action {
 		rc.dial = cluster.RouteState{} // the duplicate itself is never redialed
 	case cluster.RouteToSelf:
 		if rc.dial.URL != nil {
-			cs.self[hostPort(rc.dial.URL)] = true
+			cs.self[rc.dial.URL.Host] = true
 		}
 		rc.dial = cluster.RouteState{}
 	}
@@ -120,7 +120,7 @@ func (c *client) leaveMesh() {
 	}
 	cs.mu.Lock()
 	state := rc.dial
-	self := state.URL != nil && cs.self[hostPort(state.URL)]
+	self := state.URL != nil && cs.self[state.URL.Host]
 	cs.mu.Unlock()
 	redial, forever, attempts := cluster.Redial(state, cs.opts.ConnectRetries)
 	if !redial || self {

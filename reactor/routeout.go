@@ -137,14 +137,16 @@ func (s *Server) announce(acct *account, sub *subscription, add bool) {
 	if cs == nil {
 		return
 	}
-	emit := func(ch cluster.Change) {
-		for _, p := range cs.peerList() {
-			p.route.enqueueInterest(p, ch)
-		}
-	}
 	if add {
-		cs.announcer.Subscribe(acct.name, sub.entry.Subject, sub.entry.Queue, emit)
+		cs.announcer.Subscribe(acct.name, sub.entry.Subject, sub.entry.Queue, cs.toEveryPeer)
 	} else {
-		cs.announcer.Unsubscribe(acct.name, sub.entry.Subject, sub.entry.Queue, emit)
+		cs.announcer.Unsubscribe(acct.name, sub.entry.Subject, sub.entry.Queue, cs.toEveryPeer)
+	}
+}
+
+// toEveryPeer queues an interest change for every registered route; the Announcer calls it under its lock.
+func (cs *clusterState) toEveryPeer(ch cluster.Change) {
+	for _, p := range cs.peerList() {
+		p.route.enqueueInterest(p, ch)
 	}
 }

@@ -46,7 +46,6 @@ type ClusterInfo struct {
 
 // RouteStats are the route counters for /varz and /metrics.
 type RouteStats struct {
-	Routes        int   // registered routes
 	SlowConsumers int64 // routes cut off as slow consumers
 	Stale         int64 // routes closed for leaving PINGs unanswered
 	Errors        int64 // routes closed over a frame that could not be parsed
@@ -116,9 +115,6 @@ func (c *client) routeSnapshot(subs bool) RouteConnInfo {
 // RouteStats returns the route counters. Safe from any goroutine.
 func (s *Server) RouteStats() RouteStats {
 	var st RouteStats
-	if cs := s.cluster; cs != nil {
-		st.Routes = len(cs.peerList())
-	}
 	for _, l := range s.loopList() {
 		st.SlowConsumers += l.stats.slowRoutes.Load()
 	}
