@@ -1,0 +1,39 @@
+package stream
+
+// Host is what the server gives JetStream. Every method is safe from any goroutine.
+type Host interface {
+	// Capture makes every publish in account whose subject matches one of subjects reach in.Enqueue, on
+	// the publishing loop, until cancel is called. A stream captures its subjects with it.
+	Capture(account string, subjects []string, in Ingest) (cancel func(), err error)
+	// Listen makes requests in account on subject (wildcards allowed) reach handle on a service
+	// goroutine (never an event loop) until cancel is called.
+	Listen(account, subject string, handle func(Request)) (cancel func(), err error)
+	// Send publishes msgs as the server, in order. Messages with the same Origin are delivered from that
+	// loop in one batch (pub-acks go back where the publish came from); Origin -1 means any loop.
+	Send(msgs []Outbound)
+}
+
+// Ingest receives captured publishes. Enqueue runs on an event loop: it must copy what it keeps (the
+// slices alias the loop's buffers), never block and never touch the disk. hdr is nil when the message
+// has no headers; origin identifies the publishing loop for Outbound.Origin.
+type Ingest interface {
+	Enqueue(subject, reply, hdr, data []byte, origin int)
+}
+
+// Request is an API request, copied off the loop.
+type Request struct {
+	Account string
+	Subject string
+	Reply   string
+	Hdr     []byte // nil when the request has no headers
+	Data    []byte
+}
+
+// Outbound is a message the server publishes for JetStream: an API response, a pub-ack, a direct get.
+type Outbound struct {
+	Account string
+	Subject string
+	Hdr     []byte // a full NATS/1.0 header block, or nil
+	Data    []byte
+	Origin  int // the loop to publish from (Ingest's origin), or -1
+}
