@@ -96,9 +96,13 @@ func (p RetentionPolicy) MarshalJSON() ([]byte, error) { return json.Marshal(p.S
 func (p DiscardPolicy) MarshalJSON() ([]byte, error)   { return json.Marshal(p.String()) }
 func (p StorageType) MarshalJSON() ([]byte, error)     { return json.Marshal(p.String()) }
 
-func (p *RetentionPolicy) UnmarshalJSON(b []byte) error { return unmarshalEnum(b, retentionNames, (*int)(p)) }
-func (p *DiscardPolicy) UnmarshalJSON(b []byte) error   { return unmarshalEnum(b, discardNames, (*int)(p)) }
-func (p *StorageType) UnmarshalJSON(b []byte) error     { return unmarshalEnum(b, storageNames, (*int)(p)) }
+func (p *RetentionPolicy) UnmarshalJSON(b []byte) error {
+	return unmarshalEnum(b, retentionNames, (*int)(p))
+}
+func (p *DiscardPolicy) UnmarshalJSON(b []byte) error {
+	return unmarshalEnum(b, discardNames, (*int)(p))
+}
+func (p *StorageType) UnmarshalJSON(b []byte) error { return unmarshalEnum(b, storageNames, (*int)(p)) }
 
 // unmarshalEnum reads one of names, in any case, as nats-server accepts them.
 func unmarshalEnum(b []byte, names []string, into *int) error {
