@@ -81,6 +81,11 @@ type Store interface {
 	// Subjects counts messages per subject matching filter (stream info's subjects_filter).
 	Subjects(filter string) map[string]uint64
 
+	// Flush hands everything appended to the OS; the stream writer calls it once per batch before
+	// acknowledging, so a kill -9 after an ack loses nothing. When Flush (or an Append that filled the
+	// write buffer) fails with ErrNoSpace, every message appended since the last successful Flush is
+	// gone again: LastSeq is back where that Flush left it. A memory store does nothing.
+	Flush() error
 	// Sync makes everything appended so far durable. A memory store does nothing.
 	Sync() error
 	// Close syncs and releases files; Delete closes and removes everything the store wrote.
