@@ -383,10 +383,10 @@ func TestExpireTTL(t *testing.T) {
 			t.Fatalf("NextTTL of an empty store = %d", got)
 		}
 		mustAppend(t, st, "a", "no ttl", 1*sec, 0)
-		mustAppend(t, st, "a", "5s", 1*sec, 5)  // ends at 6s
-		mustAppend(t, st, "b", "2s", 2*sec, 2)  // ends at 4s
+		mustAppend(t, st, "a", "5s", 1*sec, 5) // ends at 6s
+		mustAppend(t, st, "b", "2s", 2*sec, 2) // ends at 4s
 		mustAppend(t, st, "b", "never", 2*sec, -1)
-		mustAppend(t, st, "c", "3s", 3*sec, 3)  // ends at 6s
+		mustAppend(t, st, "c", "3s", 3*sec, 3)   // ends at 6s
 		mustAppend(t, st, "c", "gone", 3*sec, 1) // ends at 4s, removed first
 		if _, err := st.Remove(6, false); err != nil {
 			t.Fatal(err)
