@@ -18,6 +18,7 @@ type AccountSpec struct {
 	Revocations        map[string]time.Time // user key (or "*": all) -> users issued at or before it are revoked
 	Expires            time.Time            // zero = never; the engine closes the account's clients then
 	Tags               []string
+	JetStream          *JetStreamLimits // the account's jetstream block; nil: JetStream is not enabled in it
 
 	// Operator mode only.
 	Issuer    string                    // the operator key that signed the account JWT
@@ -38,6 +39,23 @@ type AccountLimits struct {
 	MaxExports       int64
 	DisallowBearer   bool // user JWTs that are bearer tokens are refused
 }
+
+// JetStreamLimits are an account's JetStream limits (its jetstream block in the config); -1 means
+// unlimited, which is what a key not given gets.
+type JetStreamLimits struct {
+	MaxMemory            int64 // max_memory, max_mem
+	MaxStore             int64 // max_file, max_store, max_disk
+	MaxStreams           int64 // max_streams
+	MaxConsumers         int64 // max_consumers
+	MaxAckPending        int64 // max_ack_pending
+	MemoryMaxStreamBytes int64 // memory_max_stream_bytes, mem_max_stream_bytes
+	StoreMaxStreamBytes  int64 // disk_max_stream_bytes, store_max_stream_bytes
+	MaxBytesRequired     bool  // max_bytes_required, max_stream_bytes, max_bytes
+}
+
+// UnlimitedJetStream is an account with `jetstream: enabled`.
+var UnlimitedJetStream = JetStreamLimits{MaxMemory: -1, MaxStore: -1, MaxStreams: -1, MaxConsumers: -1,
+	MaxAckPending: -1, MemoryMaxStreamBytes: -1, StoreMaxStreamBytes: -1}
 
 // unlimited is what nats-server gives an account the config does not limit.
 var unlimited = AccountLimits{

@@ -193,8 +193,16 @@ var configRefusals = []struct {
 		want: `auth.conf:2:3: "auth_callout" is not supported yet`},
 	{name: "URL resolver", conf: "operator: {OP}\nresolver: URL(http://127.0.0.1:1/jwt)", notInReference: "not supported yet",
 		want: `auth.conf:2:11: resolver "URL(http://127.0.0.1:1/jwt)" is not supported yet`},
-	{name: "account jetstream", conf: "accounts { A: { jetstream: enabled } }", notInReference: "not supported yet",
-		want: `auth.conf:1:17: "jetstream" is not supported yet`},
+	{name: "account jetstream: unknown limit", conf: "accounts { A: { jetstream { bogus: 1 } } }",
+		want: `auth.conf:1:29: unknown field "bogus"`},
+	{name: "account jetstream: size as a string", conf: "accounts { A: { jetstream { max_mem: \"1G\" } } }",
+		want: `auth.conf:1:29: Expected a parseable size for "max_mem", got 1G`},
+	{name: "account jetstream: bool as an int", conf: "accounts { A: { jetstream { max_bytes_required: 1 } } }",
+		want: `auth.conf:1:29: Expected a parseable bool for "max_bytes_required", got 1`},
+	{name: "account jetstream: unknown word", conf: "accounts { A: { jetstream: foo } }",
+		want: `auth.conf:1:28: Expected 'enabled' or 'disabled' for string value, got 'foo'`},
+	{name: "account jetstream: an int", conf: "accounts { A: { jetstream: 1 } }",
+		want: `auth.conf:1:28: Expected map, bool or string to define JetStream, got int`, refSays: "Expected map, bool or string to define JetStream"},
 }
 
 func TestFromConfigRefusesWithPosition(t *testing.T) {
@@ -456,5 +464,33 @@ func TestOperatorAssertingANewerServerIsRefused(t *testing.T) {
 		if (err != nil) != refused {
 			t.Errorf("asserting %q: %v, want refused %v", version, err, refused)
 		}
+	}
+}
+
+func TestFromConfigReadsAccountJetStream(t *testing.T) {
+	cfg, err := FromConfig(parseConf(t, `accounts {
+  A: {}
+  B: { jetstream: enabled }
+  C: { jetstream { max_mem: 1G, max_file: 512MB, max_streams: 10, max_consumers: 100 } }
+  D: { jetstream: disabled }
+  E: { jetstream { max_store: 1K, mem_max_stream_bytes: 5, disk_max_stream_bytes: 6, max_ack_pending: 7, max_bytes: true } }
+  F: { jetstream: true }
+}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlimited := UnlimitedJetStream
+	c := UnlimitedJetStream
+	c.MaxMemory, c.MaxStore, c.MaxStreams, c.MaxConsumers = 1_000_000_000, 512<<20, 10, 100
+	e := UnlimitedJetStream
+	e.MaxStore, e.MemoryMaxStreamBytes, e.StoreMaxStreamBytes, e.MaxAckPending, e.MaxBytesRequired = 1000, 5, 6, 7, true
+	want := map[string]*JetStreamLimits{"A": nil, "B": &unlimited, "C": &c, "D": nil, "E": &e, "F": &unlimited}
+	for _, spec := range cfg.Accounts {
+		if !reflect.DeepEqual(spec.JetStream, want[spec.Name]) {
+			t.Errorf("account %s: jetstream %+v, want %+v", spec.Name, spec.JetStream, want[spec.Name])
+		}
+	}
+	if len(cfg.Accounts) != len(want) {
+		t.Fatalf("%d accounts, want %d", len(cfg.Accounts), len(want))
 	}
 }

@@ -90,7 +90,9 @@ func (b *accountsBlock) parseAccount(name string, v *config.Value, positions map
 			err = b.parseImports(spec, v)
 		case "limits":
 			err = parseAccountLimits(v, &spec.Limits)
-		case "jetstream", "mappings", "maps", "msg_trace", "trace_dest":
+		case "jetstream":
+			spec.JetStream, err = parseAccountJetStream(v)
+		case "mappings", "maps", "msg_trace", "trace_dest":
 			return notSupported(m, key)
 		default:
 			return unknownField(m, key)

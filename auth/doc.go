@@ -45,7 +45,8 @@
 //
 // Auth callout (it needs an internal request/reply client), URL and CACHE resolvers (they fetch JWTs
 // from other servers), resolver_tls and pinned accounts, default_sentinel, trusted proxies
-// (proxy_required), TLS certificate mapping (no TLS yet), and per-account jetstream, mappings and
-// message tracing. Activation tokens of imports are carried, not verified: the engine does not import
+// (proxy_required), TLS certificate mapping (no TLS yet), per-account mappings and message tracing,
+// and a jetstream block's cluster_traffic. (An account's jetstream key is read into AccountSpec.JetStream;
+// the engine enables JetStream in the account from it.) Activation tokens of imports are carried, not verified: the engine does not import
 // between JWT accounts yet.
 package auth

@@ -13,7 +13,7 @@ import (
 // It refuses what nats-server v2.15.2 refuses, whether nats-server notices while parsing or only when it
 // starts (a no_auth_user that names nobody, users configured beside an operator), and it always says
 // where: every error is a *config.Error positioned at the offending key or value. Keys nats-server knows
-// but reactor does not implement (auth_callout, a URL resolver, per-account jetstream, ...) are refused
+// but reactor does not implement (auth_callout, a URL resolver, account mappings, ...) are refused
 // as not supported yet, so that a config never means less than it says.
 func FromConfig(m *config.Map) (*Config, error) {
 	cfg := &Config{Timeout: DefaultTimeout}
