@@ -9,7 +9,7 @@ import (
 // ClusterSection is the report's section on the cluster rows: what the clusters were, their throughput
 // and request/reply tables, and what a route hop adds to a round trip; empty when no cluster row ran.
 func (r Report) ClusterSection() string {
-	rows := r.rows(true)
+	rows := r.rows(clusterRows)
 	if len(rows) == 0 {
 		return ""
 	}
@@ -46,7 +46,7 @@ func (r Report) ClusterSection() string {
 // one with requester and responder on different nodes; empty unless both ran.
 func (r Report) HopTable() string {
 	var same, cross *RowResult
-	for _, rr := range r.rows(true) {
+	for _, rr := range r.rows(clusterRows) {
 		if rr.Row.Kind != RequestReply {
 			continue
 		}

@@ -42,6 +42,22 @@
 // cluster rows a section of their own, with what a route hop adds to a request's round trip
 // (clusterreport.go).
 //
+// Rows of the JetStream kinds (jetstream.go) run against a fourth pair, both started with `-js -sd DIR`
+// (StartJetStream) and otherwise their default limits. The store directories are fresh per run of the
+// matrix, not per row: one temporary directory, made at the start and removed at the end, holds a store
+// per server. Every repetition creates a stream of its own (one subject, file or memory storage, no limits),
+// publishes one untimed message and then the timed ones through nats.go's jetstream package, checks with
+// STREAM.INFO that the stream holds every acknowledged message, and deletes the stream, so a store holds
+// one stream at a time. Async rows keep at most AsyncWindow PublishAsync acks outstanding and are timed
+// until the last ack; the sync row publishes one message at a time and keeps every round trip for p50/p99.
+//
+// The JetStream recovery section (jsrecovery.go, selected by -run "JetStream recovery") measures a restart
+// on a stream of a million messages. Filling it takes seconds, so each server fills its own store once per
+// run of the matrix (then a SIGTERM, a clean shutdown) and the repetitions only restart it on that store:
+// the time is from exec until STREAM.INFO counts every message, polled every few milliseconds, with the
+// server's VmRSS at that moment. The report's JetStream section (jsreport.go) gives reactor/nats-server
+// ratios beside their targets: at least 1.0 for the publish rates, at most 1.0 for recovery time and RSS.
+//
 // A run that has not finished within its timeout fails: its sockets are closed under nats.go, so even a
 // publisher blocked on a server that stopped reading returns, and the matrix moves on. Repetitions reduce
 // to medians (stats.go, Summarize), and report.go renders the markdown tables, header and notes (failed

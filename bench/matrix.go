@@ -21,6 +21,9 @@ type MatrixConfig struct {
 	// Clusters serve the rows with Cluster set: the same servers as RunMatrix's, by the same names and in
 	// the same order, each as a cluster (StartCluster). Without them those rows fail.
 	Clusters []*Cluster
+	// JetStreamServers serve the JetStream rows: the same servers as RunMatrix's, by the same names and in
+	// the same order, started with JetStream on store directories of their own (StartJetStream).
+	JetStreamServers []*Server
 }
 
 // target is what one server's runs of a row connect to: the server itself, its TLS twin or its cluster.
@@ -34,6 +37,13 @@ type target struct {
 func (cfg MatrixConfig) targets(servers []*Server, row Row) ([]target, error) {
 	var targets []target
 	switch {
+	case row.Kind.JetStream():
+		for _, srv := range cfg.JetStreamServers {
+			targets = append(targets, target{srv.Name, []*Server{srv}})
+		}
+		if len(targets) != len(servers) {
+			return nil, errNoJetStream
+		}
 	case row.Cluster:
 		for _, c := range cfg.Clusters {
 			targets = append(targets, target{c.Name, c.Nodes})
@@ -67,7 +77,7 @@ type RowResult struct {
 type Summary struct {
 	Rate     float64       // messages (or requests) per second
 	MBps     float64       // payload megabytes (10^6 bytes) per second
-	P50, P99 time.Duration // round trips; RequestReply only
+	P50, P99 time.Duration // round trips; kinds with RoundTrips only
 	Runs     int           // repetitions that finished
 	Spread   float64       // (max-min)/median of the finished repetitions' rates
 	Errors   []string      // why the other repetitions failed
@@ -93,7 +103,7 @@ func Summarize(row Row, samples []Sample, errs []error) Summary {
 	s.Rate = Median(rates)
 	s.MBps = s.Rate * float64(row.Payload) / 1e6
 	s.Spread = Spread(rates)
-	if row.Kind == RequestReply {
+	if row.Kind.RoundTrips() {
 		s.P50, s.P99 = MedianDuration(p50s), MedianDuration(p99s)
 	}
 	return s
@@ -161,8 +171,11 @@ func runOnce[T any](ctx context.Context, timeout time.Duration, run func(context
 }
 
 func describeSample(row Row, s Sample) string {
-	if row.Kind == RequestReply {
+	switch row.Kind {
+	case RequestReply:
 		return fmt.Sprintf("%s req/s, p50 %s, p99 %s", formatCount(s.Rate()), formatLatency(s.P50), formatLatency(s.P99))
+	case JSSyncPublish:
+		return fmt.Sprintf("%s msgs/s, p50 %s, p99 %s", formatCount(s.Rate()), formatLatency(s.P50), formatLatency(s.P99))
 	}
 	line := fmt.Sprintf("%s msgs/s, %.1f MB/s (%s msgs in %v)", formatCount(s.Rate()),
 		s.Rate()*float64(row.Payload)/1e6, formatCount(float64(s.Msgs)), s.Elapsed.Round(time.Millisecond))

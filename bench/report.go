@@ -20,6 +20,7 @@ type Report struct {
 	ServerInfo []string
 	Rows       []RowResult
 	Isolation  *IsolationReport // nil when the slow-consumer section did not run
+	Recovery   *RecoveryReport  // nil when the JetStream recovery section did not run
 }
 
 // noisySpread is the spread of repetitions above which a result is listed as noisy.
@@ -61,7 +62,7 @@ func (r Report) Markdown() string {
 // Tables is the result tables alone, as the driver prints them.
 func (r Report) Tables() string {
 	var b strings.Builder
-	if hasKind(r.rows(false), PubOnly, PubSub) {
+	if hasKind(r.rows(coreRows), PubOnly, PubSub) {
 		b.WriteString("## Throughput\n\n")
 		b.WriteString(r.ThroughputTable())
 	}
@@ -70,6 +71,7 @@ func (r Report) Tables() string {
 		b.WriteString(latency)
 	}
 	b.WriteString(r.ClusterSection())
+	b.WriteString(r.JetStreamSection())
 	if r.Isolation != nil {
 		b.WriteString("\n## Slow-consumer isolation\n\n")
 		b.WriteString(r.Isolation.Describe())
@@ -80,16 +82,35 @@ func (r Report) Tables() string {
 }
 
 // ThroughputTable has one line per PubOnly and PubSub row on single servers.
-func (r Report) ThroughputTable() string { return r.throughputTable(r.rows(false)) }
+func (r Report) ThroughputTable() string { return r.throughputTable(r.rows(coreRows)) }
 
 // LatencyTable has one line per RequestReply row on single servers; empty when there are none.
-func (r Report) LatencyTable() string { return r.latencyTable(r.rows(false)) }
+func (r Report) LatencyTable() string { return r.latencyTable(r.rows(coreRows)) }
 
-// rows are the results of the cluster rows, or of the others.
-func (r Report) rows(cluster bool) []RowResult {
+// rowGroup is which section of the report a row's result belongs to.
+type rowGroup int
+
+const (
+	coreRows      rowGroup = iota // single servers, core NATS: the throughput and request/reply tables
+	clusterRows                   // ClusterSection
+	jetStreamRows                 // JetStreamSection
+)
+
+func (row Row) group() rowGroup {
+	switch {
+	case row.Kind.JetStream():
+		return jetStreamRows
+	case row.Cluster:
+		return clusterRows
+	}
+	return coreRows
+}
+
+// rows are the results of the rows of one group, in order.
+func (r Report) rows(g rowGroup) []RowResult {
 	var rows []RowResult
 	for _, rr := range r.Rows {
-		if rr.Row.Cluster == cluster {
+		if rr.Row.group() == g {
 			rows = append(rows, rr)
 		}
 	}
@@ -167,6 +188,10 @@ func (r Report) counts() string {
 		parts = append(parts, fmt.Sprintf("slow-consumer isolation: %s msgs of %d B",
 			formatCount(float64(r.Isolation.Msgs)), r.Isolation.Payload))
 	}
+	if r.Recovery != nil {
+		parts = append(parts, fmt.Sprintf("JetStream recovery: a stream of %s msgs of %d B",
+			formatCount(float64(r.Recovery.Msgs)), r.Recovery.Payload))
+	}
 	return strings.Join(parts, "; ")
 }
 
@@ -180,6 +205,9 @@ func (r Report) notes() []string {
 	}
 	if r.Isolation != nil {
 		notes = append(notes, r.Isolation.notes()...)
+	}
+	if r.Recovery != nil {
+		notes = append(notes, r.Recovery.notes()...)
 	}
 	return notes
 }
@@ -208,8 +236,11 @@ func cell(s Summary, reps int, value string) string {
 }
 
 // ratio is a/b as "1.23×", or "—" when either side has no result.
-func ratio(sa, sz Summary, a, b float64) string {
-	if !sa.OK() || !sz.OK() || b == 0 {
+func ratio(sa, sz Summary, a, b float64) string { return ratioOf(sa.OK() && sz.OK(), a, b) }
+
+// ratioOf is a/b as "1.23×" when ok, or "—" when not or when b is 0.
+func ratioOf(ok bool, a, b float64) string {
+	if !ok || b == 0 {
 		return "—"
 	}
 	return fmt.Sprintf("%.2f×", a/b)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -24,10 +25,29 @@ type Server struct {
 	// TLS is what clients trust when the server serves TLS (TLSFiles.Start); nil for plaintext.
 	TLS *tls.Config
 
-	cmd  *exec.Cmd
-	logs *lockedBuffer
-	done chan error
+	// Started is when the process was executed: what a recovery time is measured from.
+	Started time.Time
+
+	cmd     *exec.Cmd
+	logs    *lockedBuffer
+	done    chan struct{} // closed when the process has exited, with waitErr set
+	waitErr error
 }
+
+// Starter starts one kind of server: StartReactor or StartNatsServer, with its binary.
+type Starter struct {
+	Name  string // the Name of the servers it starts
+	Start func(bin string, extraArgs ...string) (*Server, error)
+	Bin   string
+}
+
+// Starters are reactor's and nats-server's, in the order the matrix runs them.
+func Starters(reactorBin, natsBin string) []Starter {
+	return []Starter{{"reactor", StartReactor, reactorBin}, {"nats-server", StartNatsServer, natsBin}}
+}
+
+// Run starts the server with extraArgs.
+func (st Starter) Run(extraArgs ...string) (*Server, error) { return st.Start(st.Bin, extraArgs...) }
 
 // StartReactor starts the reactor daemon at bin on a free loopback port.
 func StartReactor(bin string, extraArgs ...string) (*Server, error) {
@@ -48,16 +68,17 @@ func start(name, bin string, extraArgs ...string) (*Server, error) {
 		Name: name,
 		Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		logs: &lockedBuffer{},
-		done: make(chan error, 1),
+		done: make(chan struct{}),
 	}
 	s.URL = "nats://" + s.Addr
 	args := append([]string{"-a", "127.0.0.1", "-p", strconv.Itoa(port)}, extraArgs...)
 	s.cmd = exec.Command(bin, args...)
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
+	s.Started = time.Now()
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	go func() { s.done <- s.cmd.Wait() }()
+	go func() { s.waitErr = s.cmd.Wait(); close(s.done) }()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		c, err := net.DialTimeout("tcp", s.Addr, time.Second)
@@ -71,29 +92,40 @@ func start(name, bin string, extraArgs ...string) (*Server, error) {
 			}
 		}
 		select {
-		case werr := <-s.done:
-			return nil, fmt.Errorf("%s exited at start: %v\n%s", name, werr, s.logs.String())
+		case <-s.done:
+			return nil, fmt.Errorf("%s exited at start: %v\n%s", name, s.waitErr, s.logs.String())
 		default:
 		}
 		if time.Now().After(deadline) {
 			s.Stop()
 			return nil, fmt.Errorf("%s never served on %s: %v", name, s.Addr, err)
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
-// Stop ends the server (SIGTERM, then SIGKILL after 5 s) and waits for it.
-func (s *Server) Stop() {
-	if s.cmd.Process == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(os.Interrupt)
+// Stop ends the server (SIGINT, then SIGKILL after 5 s) and waits for it; a server already stopped is
+// left alone.
+func (s *Server) Stop() { _ = s.stop(os.Interrupt, 5*time.Second) }
+
+// Terminate ends the server with SIGTERM and waits for it; if it has not exited within grace it is
+// killed, and the error says so: whatever it was writing may not have reached its files cleanly.
+func (s *Server) Terminate(grace time.Duration) error { return s.stop(syscall.SIGTERM, grace) }
+
+func (s *Server) stop(sig os.Signal, grace time.Duration) error {
 	select {
 	case <-s.done:
-	case <-time.After(5 * time.Second):
+		return nil
+	default:
+	}
+	_ = s.cmd.Process.Signal(sig)
+	select {
+	case <-s.done:
+		return nil
+	case <-time.After(grace):
 		_ = s.cmd.Process.Kill()
 		<-s.done
+		return fmt.Errorf("%s still running %v after %v: killed", s.Name, grace, sig)
 	}
 }
 

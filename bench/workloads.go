@@ -17,7 +17,20 @@ const (
 	PubSub
 	// RequestReply sends synchronous requests to one responder and measures each round trip.
 	RequestReply
+	// JSAsyncPublish publishes into a JetStream stream with PublishAsync, a bounded window of acks
+	// outstanding, and measures at the publisher until every ack has arrived (jetstream.go).
+	JSAsyncPublish
+	// JSSyncPublish publishes into a JetStream stream one message at a time, each waiting for its ack, and
+	// measures each publish's round trip.
+	JSSyncPublish
 )
+
+// JetStream reports whether rows of this kind publish into a stream, on the servers started with
+// JetStream (MatrixConfig.JetStreamServers).
+func (k Kind) JetStream() bool { return k == JSAsyncPublish || k == JSSyncPublish }
+
+// RoundTrips reports whether rows of this kind time every message on its own, so have percentiles.
+func (k Kind) RoundTrips() bool { return k == RequestReply || k == JSSyncPublish }
 
 // Row is one line of the matrix: a workload shape, driven identically against every server.
 type Row struct {
@@ -30,7 +43,8 @@ type Row struct {
 	TLS     bool // every client connects over TLS, to the servers started with TLS (MatrixConfig.TLSServers)
 	Cluster bool // the clients connect to the nodes of a cluster (MatrixConfig.Clusters), as Place says
 	Place   Placement
-	Msgs    int // messages published per run over all publishers, or requests over all requesters
+	Memory  bool // JetStream rows: the stream is stored in memory rather than in files
+	Msgs    int  // messages published per run over all publishers, or requests over all requesters
 }
 
 // Deliveries is how many messages the subscribers receive between them in one run.
@@ -73,6 +87,10 @@ func Rows(scale float64) []Row {
 		{Name: "cluster queue 1→4 A→A,B,C,C, 128 B", Kind: PubSub, Payload: 128, Pubs: 1, Subs: 4, Queue: true, Cluster: true, Place: aToABCC, Msgs: n(800_000, 1)},
 		{Name: "cluster req/reply A→A, 16 B", Kind: RequestReply, Payload: 16, Pubs: 1, Cluster: true, Msgs: n(8_000, 1)},
 		{Name: "cluster req/reply A→B, 16 B", Kind: RequestReply, Payload: 16, Pubs: 1, Cluster: true, Place: aToB, Msgs: n(8_000, 1)},
+		{Name: "JetStream async publish, file, 128 B", Kind: JSAsyncPublish, Payload: 128, Pubs: 1, Msgs: n(JSAsyncMsgs, 1)},
+		{Name: "JetStream async publish, file, 1 KiB", Kind: JSAsyncPublish, Payload: 1024, Pubs: 1, Msgs: n(JSAsyncMsgs/2, 1)},
+		{Name: "JetStream async publish, memory, 128 B", Kind: JSAsyncPublish, Payload: 128, Pubs: 1, Memory: true, Msgs: n(JSAsyncMsgs, 1)},
+		{Name: "JetStream sync publish, file, 128 B", Kind: JSSyncPublish, Payload: 128, Pubs: 1, Msgs: n(JSSyncMsgs, 1)},
 	}
 }
 
@@ -86,7 +104,7 @@ var (
 type Sample struct {
 	Msgs     int           // messages received (or published, for PubOnly), or requests answered
 	Elapsed  time.Duration // over which Msgs were counted
-	P50, P99 time.Duration // round-trip latency; RequestReply only
+	P50, P99 time.Duration // round-trip latency; kinds with RoundTrips only
 	Shares   []int         // messages each subscriber received; queue rows only
 }
 
@@ -110,6 +128,8 @@ func Run(ctx context.Context, nodes []*Server, row Row, subject string) (Sample,
 		return runThroughput(ctx, nodes, row, subject)
 	case RequestReply:
 		return runRequestReply(ctx, nodes, row, subject)
+	case JSAsyncPublish, JSSyncPublish:
+		return runJetStreamPublish(ctx, nodes[0], row, subject)
 	}
 	return Sample{}, fmt.Errorf("row %q: unknown kind %d", row.Name, row.Kind)
 }

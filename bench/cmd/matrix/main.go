@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"syscall"
 	"time"
 
@@ -38,11 +39,12 @@ func run() error {
 		isoPayload = flag.Int("iso-payload", bench.DefaultIsolation.Payload, "payload bytes per slow-consumer message")
 		timeout    = flag.Duration("timeout", 60*time.Second, "a run that takes longer fails")
 		maxTime    = flag.Duration("max-time", 20*time.Minute, "runs still to start after this fail at once, so the whole matrix is bounded")
-		only       = flag.String("run", "", "run only rows whose name matches this regexp (\"slow consumer\" names the isolation section)")
+		recMsgs    = flag.Int("recovery-msgs", bench.DefaultRecovery.Msgs, "messages in the stream the JetStream recovery section restarts on")
+		only       = flag.String("run", "", "run only rows whose name matches this regexp (\"slow consumer\" and \""+bench.RecoverySection+"\" name those sections)")
 	)
 	flag.Parse()
-	if *reps < 1 || *scale <= 0 || *isoMsgs < 1 || *isoPayload < 1 {
-		return fmt.Errorf("-reps, -scale, -iso-msgs and -iso-payload must be positive")
+	if *reps < 1 || *scale <= 0 || *isoMsgs < 1 || *isoPayload < 1 || *recMsgs < 1 {
+		return fmt.Errorf("-reps, -scale, -iso-msgs, -iso-payload and -recovery-msgs must be positive")
 	}
 	selected, err := regexp.Compile(*only)
 	if err != nil {
@@ -67,13 +69,36 @@ func run() error {
 	servers := []*bench.Server{reactor, natsServer}
 	versions := map[string]string{reactor.Name: bench.Version(*reactorBin), natsServer.Name: bench.Version(*natsBin)}
 
+	starters := bench.Starters(*reactorBin, *natsBin)
 	var rows []bench.Row
-	withTLS, withClusters := false, false
+	withTLS, withClusters, withJetStream := false, false, false
 	for _, row := range bench.Rows(*scale) {
 		if selected.MatchString(row.Name) {
 			rows = append(rows, row)
 			withTLS = withTLS || row.TLS
 			withClusters = withClusters || row.Cluster
+			withJetStream = withJetStream || row.Kind.JetStream()
+		}
+	}
+	withRecovery := selected.MatchString(bench.RecoverySection)
+	// The JetStream rows and the recovery section store under one temporary directory, removed at the end.
+	var storeDir string
+	if withJetStream || withRecovery {
+		if storeDir, err = os.MkdirTemp("", "reactor-bench-js-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(storeDir)
+	}
+	// The JetStream rows have a pair of servers of their own, started with JetStream on fresh stores.
+	var jsServers []*bench.Server
+	if withJetStream {
+		for _, st := range starters {
+			srv, err := bench.StartJetStream(st, filepath.Join(storeDir, "rows-"+st.Name))
+			if err != nil {
+				return err
+			}
+			defer srv.Stop()
+			jsServers = append(jsServers, srv)
 		}
 	}
 	// The TLS rows have a pair of servers of their own, serving TLS with the same certificate.
@@ -84,11 +109,8 @@ func run() error {
 			return err
 		}
 		defer certs.Remove()
-		for _, s := range []struct {
-			start func(string, ...string) (*bench.Server, error)
-			bin   string
-		}{{bench.StartReactor, *reactorBin}, {bench.StartNatsServer, *natsBin}} {
-			srv, err := certs.Start(s.start, s.bin)
+		for _, st := range starters {
+			srv, err := certs.Start(st.Start, st.Bin)
 			if err != nil {
 				return err
 			}
@@ -99,11 +121,8 @@ func run() error {
 	// The cluster rows have a cluster of each server of their own, started side by side.
 	var clusters []*bench.Cluster
 	if withClusters {
-		for _, s := range []struct {
-			start func(string, ...string) (*bench.Server, error)
-			bin   string
-		}{{bench.StartReactor, *reactorBin}, {bench.StartNatsServer, *natsBin}} {
-			c, err := bench.StartCluster(s.start, s.bin, bench.ClusterSize)
+		for _, st := range starters {
+			c, err := bench.StartCluster(st.Start, st.Bin, bench.ClusterSize)
 			if err != nil {
 				return err
 			}
@@ -112,7 +131,7 @@ func run() error {
 		}
 	}
 	cpuBefore := map[*bench.Server]time.Duration{}
-	for _, s := range append(servers, tlsServers...) {
+	for _, s := range slices.Concat(servers, tlsServers, jsServers) {
 		cpuBefore[s], _ = s.CPUTime()
 	}
 	clusterCPUBefore := map[*bench.Cluster]time.Duration{}
@@ -128,22 +147,31 @@ func run() error {
 		Baseline: natsServer.Name,
 	}
 	report.Rows = bench.RunMatrix(ctx, servers, rows, bench.MatrixConfig{Reps: *reps, Timeout: *timeout,
-		Progress: os.Stderr, TLSServers: tlsServers, Clusters: clusters})
+		Progress: os.Stderr, TLSServers: tlsServers, Clusters: clusters, JetStreamServers: jsServers})
 	if selected.MatchString("slow consumer") {
 		report.Isolation = bench.RunIsolation(ctx, servers, bench.IsolationConfig{
 			Msgs: *isoMsgs, Payload: *isoPayload, Reps: *reps, Timeout: *timeout, Progress: os.Stderr,
+		})
+	}
+	if withRecovery {
+		report.Recovery = bench.RunRecovery(ctx, starters, bench.RecoveryConfig{
+			Msgs: *recMsgs, Payload: bench.DefaultRecovery.Payload, Reps: *reps, Timeout: *timeout,
+			StoreDir: storeDir, Progress: os.Stderr,
 		})
 	}
 	if interrupted.Err() != nil {
 		return fmt.Errorf("interrupted; %s left as it was", *out)
 	}
 
-	for _, s := range append(servers, tlsServers...) {
+	for _, s := range slices.Concat(servers, tlsServers, jsServers) {
 		cpu, _ := s.CPUTime()
 		rss, _ := s.RSS()
 		what := versions[s.Name]
-		if s.TLS != nil {
+		switch {
+		case s.TLS != nil:
 			what = s.Name + " serving TLS (TLS rows only)"
+		case slices.Contains(jsServers, s):
+			what = s.Name + " with JetStream (JetStream publish rows only)"
 		}
 		report.ServerInfo = append(report.ServerInfo, fmt.Sprintf("%s; %.1f s CPU over the run, %.0f MiB RSS at the end",
 			what, (cpu-cpuBefore[s]).Seconds(), float64(rss)/(1<<20)))

@@ -1,0 +1,130 @@
+package bench
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The targets the JetStream section states beside each ratio (issue 9): reactor publishes at least as fast
+// as nats-server, and recovers a stream no slower and in no more memory.
+const (
+	jsPublishTarget  = "≥ 1.0"
+	jsRecoveryTarget = "≤ 1.0"
+)
+
+// JetStreamSection is the report's section on the JetStream rows and the recovery section; empty when
+// neither ran.
+func (r Report) JetStreamSection() string {
+	rows := r.rows(jetStreamRows)
+	if len(rows) == 0 && r.Recovery == nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n## JetStream\n\n")
+	if len(rows) > 0 {
+		fmt.Fprintf(&b, "A fourth pair of servers, both started with `-js -sd DIR` on a fresh store directory made for the "+
+			"run (removed at its end) and otherwise default limits, serves these rows. Each run creates a stream of its "+
+			"own (one subject, limits retention, no limits set), publishes one untimed message, then the timed ones, "+
+			"checks with STREAM.INFO that the stream holds every message, and deletes the stream. One nats.go "+
+			"connection publishes through the `jetstream` package: *async* with PublishAsync and at most %s acks "+
+			"outstanding, timed from the first publish until every ack has arrived; *sync* with Publish, one at a time, "+
+			"each waiting for its ack, with percentiles over every publish. Ratio is %s / %s; the target is %s.\n\n",
+			formatCount(AsyncWindow), r.Subject, r.Baseline, jsPublishTarget)
+		b.WriteString(r.jetStreamTable(rows))
+	}
+	if r.Recovery != nil {
+		fmt.Fprintf(&b, "\n### Recovery of a stream of %s messages of %d B\n\n",
+			formatCount(float64(r.Recovery.Msgs)), r.Recovery.Payload)
+		b.WriteString(r.Recovery.Describe())
+		b.WriteString("\n")
+		b.WriteString(r.Recovery.Table(r.Subject, r.Baseline, r.Reps))
+	}
+	return b.String()
+}
+
+// jetStreamTable has one line per JetStream publish row: rate and, for sync rows, round-trip percentiles.
+func (r Report) jetStreamTable(rows []RowResult) string {
+	a, z := r.Subject, r.Baseline
+	t := table{header: []string{"row", a + " msgs/s", a + " MB/s", a + " p99", z + " msgs/s", z + " MB/s", z + " p99",
+		"ratio (" + a + "/" + z + ")", "target", "p99 ratio (lower is better)"}}
+	for _, rr := range rows {
+		sa, sz := rr.Servers[a], rr.Servers[z]
+		p99a, p99z, p99ratio := "—", "—", "—"
+		if rr.Row.Kind.RoundTrips() {
+			p99a, p99z = cell(sa, r.Reps, formatLatency(sa.P99)), cell(sz, r.Reps, formatLatency(sz.P99))
+			p99ratio = ratio(sa, sz, float64(sa.P99), float64(sz.P99))
+		}
+		t.add(rr.Row.Name,
+			cell(sa, r.Reps, formatCount(sa.Rate)), cell(sa, r.Reps, fmt.Sprintf("%.1f", sa.MBps)), p99a,
+			cell(sz, r.Reps, formatCount(sz.Rate)), cell(sz, r.Reps, fmt.Sprintf("%.1f", sz.MBps)), p99z,
+			ratio(sa, sz, sa.Rate, sz.Rate), jsPublishTarget, p99ratio)
+	}
+	return t.String()
+}
+
+// Describe says how the recovery section measures.
+func (rr *RecoveryReport) Describe() string {
+	return fmt.Sprintf("Each server fills a store of its own once per run of the matrix: started with `-js -sd DIR` on a "+
+		"fresh directory, it takes %s messages of %d B into a file stream by async publish (at most %s acks "+
+		"outstanding), STREAM.INFO must count them all, and it is stopped with SIGTERM (a clean shutdown; a server "+
+		"still running after %.0f s would be killed and the run failed). Each repetition then restarts it on that store "+
+		"and measures from exec until STREAM.INFO, asked every %d ms, reports all %s messages, and the server's VmRSS "+
+		"(/proc/PID/status) at that moment; it is stopped with SIGTERM again before the next. The store's files are "+
+		"in the page cache for both servers. Ratios are the first server over the second; the target is %s.\n",
+		formatCount(float64(rr.Msgs)), rr.Payload, formatCount(AsyncWindow), shutdownGrace.Seconds(), recoveryPoll.Milliseconds(),
+		formatCount(float64(rr.Msgs)), jsRecoveryTarget)
+}
+
+// Table compares a and z: recovery time and RSS with their ratios, and the rate of each one's fill.
+func (rr *RecoveryReport) Table(a, z string, reps int) string {
+	ra, rz := rr.result(a), rr.result(z)
+	t := table{header: []string{"measure", a, z, "ratio (" + a + "/" + z + ")", "target"}}
+	value := func(res RecoveryResult, v string) string {
+		return cell(Summary{Runs: res.Runs}, reps, v)
+	}
+	both := ra.OK() && rz.OK()
+	t.add("recovery time", value(ra, formatSeconds(ra.Time)), value(rz, formatSeconds(rz.Time)),
+		ratioOf(both, float64(ra.Time), float64(rz.Time)), jsRecoveryTarget)
+	t.add("RSS after recovery", value(ra, formatMiB(ra.RSS)), value(rz, formatMiB(rz.RSS)),
+		ratioOf(both, float64(ra.RSS), float64(rz.RSS)), jsRecoveryTarget)
+	fill := func(res RecoveryResult) string {
+		if res.FillRate == 0 {
+			return "failed"
+		}
+		return formatCount(res.FillRate) + " msgs/s"
+	}
+	t.add("fill, once (async publish)", fill(ra), fill(rz),
+		ratioOf(ra.FillRate > 0 && rz.FillRate > 0, ra.FillRate, rz.FillRate), "")
+	return t.String()
+}
+
+// result is the named server's result, or an empty one (no runs) when it has none.
+func (rr *RecoveryReport) result(name string) RecoveryResult {
+	for _, res := range rr.Servers {
+		if res.Server == name {
+			return res
+		}
+	}
+	return RecoveryResult{Server: name}
+}
+
+// notes are the recovery section's failures and noisy results.
+func (rr *RecoveryReport) notes() []string {
+	var notes []string
+	for _, res := range rr.Servers {
+		notes = append(notes, summaryNotes("JetStream recovery, "+res.Server, Summary{Errors: res.Errors, Spread: res.Spread})...)
+	}
+	return notes
+}
+
+// formatSeconds is d in seconds, or milliseconds below one second.
+func formatSeconds(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+// formatMiB is n bytes in MiB.
+func formatMiB(n int64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
