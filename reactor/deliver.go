@@ -52,7 +52,14 @@ func (c *client) publishIn(acct *account, m *message, depth int) (delivered int)
 				delivered += o.forward(c, m, depth+1)
 			}
 		case *internalSub:
-			o.deliverInternal(c.srv, acct, m)
+			o.deliverInternal(acct, m)
+			delivered++
+		case *streamCapture: // a JetStream stream's subject (jshost.go): stored, and acknowledged from here
+			var hdr []byte
+			if m.hdrLen > 0 {
+				hdr = m.msg[:m.hdrLen]
+			}
+			o.in.Enqueue(m.subject, m.reply, hdr, m.payload(), l.idx)
 			delivered++
 		}
 	}

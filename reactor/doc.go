@@ -34,7 +34,9 @@
 // no subscriptions in the accounts' indexes, only the peer's announced interest (cluster.RemoteInterest),
 // which client publishes consult after the local match (routepublish.go). Internal clients (system account,
 // JetStream API) have a delivery callback instead of a socket. All of them go through the same batches and
-// loops; none bypasses them. Leaf nodes and gateways are meant to be further kinds of the same shape.
+// loops; none bypasses them. A JetStream stream's subjects are captures in the index (jshost.go): a
+// matching publish, whoever made it, is handed to the stream on the publishing loop, and the stream's
+// acks come back to that loop in one batch (jetstream.go says when JetStream runs and in which accounts). Leaf nodes and gateways are meant to be further kinds of the same shape.
 //
 // Route output keeps two orders: interest lines (RS+/RS-) in the Announcer's order, and every interest line
 // queued before a message ahead of that message (routeout.go), so a reply subject is always known to the

@@ -2,26 +2,27 @@ package reactor
 
 import (
 	"context"
-
-	"github.com/panjf2000/gnet/v2"
+	"sync"
 
 	"github.com/reactor-nats/reactor/subtrie"
 )
 
 // Internal services are the server's own subscribers and publishers: the system account's request handlers
-// today, the JetStream API later. They take part in the same index and delivery path as clients, without a
-// socket:
+// and the JetStream API (jshost.go). They take part in the same index and delivery path as clients, without
+// a socket:
 //
 //   - An internal subscription is an index entry owned by a service. A publish that matches it copies the
-//     message and hands it to the service goroutine (never run on a loop: services may touch the disk);
+//     message and hands it to the service's work queue (never run on a loop: services may touch the disk);
 //     the publish counts it as delivered, so the requester does not get no-responders.
-//   - A service answers through publishInternal, which runs the publish on a loop as that loop's internal
-//     client, a client of kind kindInternal with no connection, so deliveries, batching and slow-consumer
-//     rules are the same as for any publisher.
+//   - A service answers through publishInternal (or, for JetStream, Host.Send), which runs the publish on a
+//     loop as that loop's internal client, a client of kind kindInternal with no connection, so deliveries,
+//     batching and slow-consumer rules are the same as for any publisher. The messages of one call are
+//     copied into one outBatch and published in one callback of that loop.
 
-// internalSub routes messages on its subject to a service handler.
+// internalSub routes messages on its subject to a service handler, run on queue.
 type internalSub struct {
 	entry  subtrie.Subscription
+	queue  *workQueue
 	handle func(req internalMsg)
 }
 
@@ -30,39 +31,128 @@ type internalMsg struct {
 	acct    *account
 	subject string
 	reply   string
-	msg     []byte
+	hdr     []byte // the header block; nil when the message has none
+	msg     []byte // the payload
 }
 
 // deliverInternal hands a matched message to its service. It runs on the publisher's loop.
-func (is *internalSub) deliverInternal(s *Server, acct *account, m *message) {
-	req := internalMsg{acct: acct, subject: string(m.subject), reply: string(m.reply), msg: append([]byte(nil), m.payload()...)}
-	s.services.submit(func() { is.handle(req) })
+func (is *internalSub) deliverInternal(acct *account, m *message) {
+	req := internalMsg{acct: acct, subject: string(m.subject), reply: string(m.reply)}
+	both := append([]byte(nil), m.msg...) // one copy for header and payload
+	req.msg = both
+	if m.hdrLen > 0 {
+		req.hdr, req.msg = both[:m.hdrLen:m.hdrLen], both[m.hdrLen:]
+	}
+	is.queue.submit(func() { is.handle(req) })
 }
 
-// subscribeInternal installs a service handler on subject in acct.
+// subscribeInternal installs a system service handler on subject in acct.
 func (s *Server) subscribeInternal(acct *account, subject string, handle func(internalMsg)) error {
-	is := &internalSub{handle: handle}
-	is.entry = subtrie.Subscription{Subject: subject, Owner: is}
-	return acct.subs.Insert(&is.entry)
+	_, err := installInternal(acct, subject, &s.services, handle)
+	return err
 }
 
-// publishInternal publishes msg on subject in acct from any goroutine, as the internal client of a loop.
-// Nothing happens when no loop runs yet: with no connection there is nobody to receive it.
+// installInternal puts a handler run on queue into acct's index for subject; removeInternal takes it out.
+func installInternal(acct *account, subject string, queue *workQueue, handle func(internalMsg)) (*internalSub, error) {
+	is := &internalSub{queue: queue, handle: handle}
+	is.entry = subtrie.Subscription{Subject: subject, Owner: is}
+	if err := acct.subs.Insert(&is.entry); err != nil {
+		return nil, err
+	}
+	return is, nil
+}
+
+// publishInternal publishes msg (no headers) on subject in acct from any goroutine, as the internal client
+// of a loop. Nothing happens when no loop runs yet: with no connection there is nobody to receive it.
 func (s *Server) publishInternal(acct *account, subject string, msg []byte) {
-	loops := s.loopList()
-	if len(loops) == 0 || len(subject) == 0 {
+	if len(subject) == 0 {
 		return
 	}
-	l := loops[0]
-	_ = l.el.Execute(context.Background(), gnet.RunnableFunc(func(context.Context) error {
-		c := l.internalClient()
-		m := message{subject: []byte(subject), msg: msg, hdrLen: -1}
-		l.current = c
-		c.publishIn(acct, &m, 0)
-		l.endCallback()
-		l.current = nil
+	if b := s.newOutBatch(-1); b != nil {
+		b.add(acct, subject, nil, msg)
+		b.post()
+	}
+}
+
+// outBatch is messages the server publishes from one loop in one callback, in order. Their headers and
+// payloads are copied into data, so the caller may reuse its buffers once the batch is made. Batches are
+// pooled: in steady state publishing through them allocates nothing.
+type outBatch struct {
+	l    *loop
+	msgs []outMsg
+	data []byte
+}
+
+type outMsg struct {
+	acct       *account
+	subject    string
+	start, end int // of header block and payload in data
+	hdrLen     int // -1: no headers
+}
+
+var outBatches = sync.Pool{New: func() any { return new(outBatch) }}
+
+// newOutBatch takes a batch for the loop at index origin, or for the first loop when origin is -1 or no
+// such loop exists. It returns nil when no loop runs yet.
+func (s *Server) newOutBatch(origin int) *outBatch {
+	loops := s.loopList()
+	if len(loops) == 0 {
 		return nil
-	}))
+	}
+	if origin < 0 || origin >= len(loops) {
+		origin = 0
+	}
+	b := outBatches.Get().(*outBatch)
+	b.l = loops[origin]
+	return b
+}
+
+// add appends a message; hdr is a full header block, or nil (or empty) for none.
+func (b *outBatch) add(acct *account, subject string, hdr, payload []byte) {
+	start, hdrLen := len(b.data), -1
+	if len(hdr) > 0 {
+		hdrLen = len(hdr)
+		b.data = append(b.data, hdr...)
+	}
+	b.data = append(b.data, payload...)
+	b.msgs = append(b.msgs, outMsg{acct: acct, subject: subject, start: start, end: len(b.data), hdrLen: hdrLen})
+}
+
+// post hands the batch to its loop. The batch must not be used afterwards.
+func (b *outBatch) post() {
+	if err := b.l.el.Execute(context.Background(), b); err != nil {
+		b.release() // the loop is stopping: nobody is left to receive it
+	}
+}
+
+// Run publishes the batch on its loop (gnet.Runnable): one callback, one endCallback for all of it.
+func (b *outBatch) Run(context.Context) error {
+	l := b.l
+	c := l.internalClient()
+	l.current = c
+	for i := range b.msgs {
+		o := &b.msgs[i]
+		m := message{subject: bytesOf(o.subject), msg: b.data[o.start:o.end], hdrLen: o.hdrLen}
+		c.publishIn(o.acct, &m, 0)
+	}
+	l.endCallback()
+	l.current = nil
+	c.stallOn = stallCause{} // the server's own publishes are never paused
+	b.release()
+	return nil
+}
+
+// maxPooledOutBatch bounds the buffer a pooled batch keeps, so one large reply does not stay pinned.
+const maxPooledOutBatch = 1 << 20
+
+func (b *outBatch) release() {
+	clear(b.msgs) // drop account pointers and subject strings
+	b.msgs, b.l = b.msgs[:0], nil
+	if cap(b.data) > maxPooledOutBatch {
+		b.data = nil
+	}
+	b.data = b.data[:0]
+	outBatches.Put(b)
 }
 
 // internalClient is the loop's socket-less publisher, made on first use.

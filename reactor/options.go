@@ -73,6 +73,10 @@ type Options struct {
 	// (the cluster block, --cluster/--routes flags).
 	Cluster *cluster.Options
 
+	// JetStream, when set, runs JetStream (the jetstream block, -js, -sd): streams in the accounts that
+	// have it (jetstream.go), stored under JetStream.StoreDir.
+	JetStream *JetStreamOptions
+
 	// EventLoops is the fixed number of gnet event loops; GOMAXPROCS when 0.
 	EventLoops int
 

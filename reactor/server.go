@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/reactor-nats/reactor/auth"
+	"github.com/reactor-nats/reactor/stream"
 	"github.com/reactor-nats/reactor/tlsconn"
 	"github.com/reactor-nats/reactor/ws"
 )
@@ -35,6 +36,9 @@ type Server struct {
 	// rare (account pushes, lookups), and its queue is bounded in practice by the clients allowed to send
 	// them.
 	services   workQueue
+	js         *stream.Manager // JetStream (jetstream.go); nil when it is off. Set in Start, before any client
+	jsAPI      workQueue       // runs JetStream API handlers (jshost.go), apart from services
+	jsStop     sync.Once
 	apiSeq     atomic.Uint64   // numbers system API responses
 	tlsCfg     *tlsconn.Config // nil without TLS (tls.go)
 	wsTLSCfg   *tlsconn.Config // the websocket listener's TLS; nil for ws:// only
@@ -220,6 +224,11 @@ func (s *Server) Start() error {
 	}
 	s.authWorkers.start(max(2, runtime.GOMAXPROCS(0)))
 	s.services.start(1)
+	if err := s.startJetStream(); err != nil {
+		s.authWorkers.stop()
+		s.services.stop()
+		return err
+	}
 	if s.tlsCfg != nil || s.wsTLSCfg != nil {
 		s.tlsPool = tlsconn.NewPool(0)
 	}
@@ -235,6 +244,7 @@ func (s *Server) Start() error {
 			err = errors.New("event engine stopped unexpectedly")
 		}
 		s.runErr = err
+		s.stopJetStream() // already done unless the engine stopped by itself
 		s.stopCluster()
 		s.authWorkers.stop()
 		s.services.stop()
@@ -305,6 +315,9 @@ func (s *Server) Shutdown() {
 		case <-time.After(time.Second): // stopAccepting never got to start it
 		}
 	}
+	// JetStream stops while the loops still run: writers drain what they hold, and the acks they send
+	// still have loops to leave from.
+	s.stopJetStream()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_ = s.eng.Stop(ctx)
