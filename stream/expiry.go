@@ -1,0 +1,98 @@
+package stream
+
+import (
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// expiry is the stream's one timer for max_age and per-message TTLs: it is armed for the earliest
+// ending the stream knows of, and when it fires an expiry entry removes what has ended and arms it for
+// the next. Nothing is ever scanned: the store answers the next TTL ending (NextTTL) and removes by age
+// from its front (ExpireBefore). Under the stream's lock.
+type expiry struct {
+	timer *time.Timer
+	at    int64 // unix ns the timer is armed for; 0 when it is not
+}
+
+// ageRetry bounds how soon the timer looks again when the oldest message has outlived max_age by a TTL
+// of its own (it stays at the front, so the front's age no longer says when the next message ends).
+const ageRetry = time.Second
+
+// expire removes the messages whose TTL or max_age has ended at now and arms the timer for the next.
+func (s *Stream) expire(now int64) (uint64, error) {
+	removed, err := s.store.ExpireTTL(now)
+	if err == nil && s.cfg.MaxAge > 0 {
+		var n uint64
+		n, err = s.store.ExpireBefore(now - int64(s.cfg.MaxAge))
+		removed += n
+	}
+	s.expiry.at = 0
+	next := s.store.NextTTL()
+	if s.cfg.MaxAge > 0 {
+		if st := s.store.State(); st.Msgs > 0 {
+			at := st.FirstTime + int64(s.cfg.MaxAge)
+			if at <= now {
+				at = now + int64(min(s.cfg.MaxAge, ageRetry))
+			}
+			if next == 0 || at < next {
+				next = at
+			}
+		}
+	}
+	if next != 0 {
+		s.armAt(next)
+	}
+	return removed, err
+}
+
+// armFor arms the timer for a message just stored at ts with its own ttl (seconds, -1 never, 0 none),
+// unless it is armed for an earlier ending already.
+func (s *Stream) armFor(ts, ttl int64) {
+	var at int64
+	switch {
+	case ttl > 0:
+		at = ts + ttl*int64(time.Second)
+	case ttl == 0 && s.cfg.MaxAge > 0:
+		at = ts + int64(s.cfg.MaxAge)
+	default:
+		return
+	}
+	if s.expiry.at == 0 || at < s.expiry.at {
+		s.armAt(at)
+	}
+}
+
+func (s *Stream) armAt(at int64) {
+	if s.stopped {
+		return
+	}
+	s.expiry.at = at
+	d := time.Duration(at - time.Now().UnixNano())
+	if s.expiry.timer == nil {
+		s.expiry.timer = time.AfterFunc(d, s.onExpiry)
+	} else {
+		s.expiry.timer.Reset(d)
+	}
+}
+
+// onExpiry runs on the timer's goroutine.
+func (s *Stream) onExpiry() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return
+	}
+	if _, err := s.apply(&entry{kind: entryExpire, now: time.Now().UnixNano()}); err != nil {
+		s.logger().Error().Err(err).Str("stream", s.cfg.Name).Msg("expiry")
+	}
+}
+
+func (e *expiry) stop() {
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+	e.at = 0
+}
+
+func (s *Stream) logger() *zerolog.Logger { return &s.acct.mgr.opts.Logger }

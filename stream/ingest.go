@@ -1,0 +1,224 @@
+package stream
+
+import (
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/reactor-nats/reactor/stream/store"
+)
+
+// maxKeptArena is the arena capacity a batch keeps between bursts; a larger one is dropped once a batch
+// uses less than a quarter of it, so one burst does not pin its memory for the stream's life.
+const maxKeptArena = 4 << 20
+
+// pendingBatch is captured publishes waiting for the writer: their bytes back to back in one arena and
+// their offsets. Two of them alternate: loops fill one while the writer stores the other, and both are
+// reused, so capturing allocates nothing once they have grown to the traffic.
+type pendingBatch struct {
+	arena []byte
+	msgs  []pendingMsg
+}
+
+// pendingMsg locates one publish in its batch's arena: subject, reply, headers and payload, in that
+// order from off. hdrLen is -1 when the publish had no headers.
+type pendingMsg struct {
+	off                        int
+	subjLen, replyLen, dataLen int32
+	hdrLen                     int32
+	origin                     int32
+}
+
+func (b *pendingBatch) add(subject, reply, hdr, data []byte, origin int) {
+	m := pendingMsg{off: len(b.arena), subjLen: int32(len(subject)), replyLen: int32(len(reply)),
+		dataLen: int32(len(data)), hdrLen: -1, origin: int32(origin)}
+	b.arena = append(b.arena, subject...)
+	b.arena = append(b.arena, reply...)
+	if hdr != nil {
+		m.hdrLen = int32(len(hdr))
+		b.arena = append(b.arena, hdr...)
+	}
+	b.arena = append(b.arena, data...)
+	b.msgs = append(b.msgs, m)
+}
+
+// msg returns the parts of publish i; they alias the arena and die with the next reset.
+func (b *pendingBatch) msg(i int) (subject, reply, hdr, data []byte, origin int) {
+	m := &b.msgs[i]
+	p := m.off
+	subject = b.arena[p : p+int(m.subjLen)]
+	p += int(m.subjLen)
+	reply = b.arena[p : p+int(m.replyLen)]
+	p += int(m.replyLen)
+	if m.hdrLen >= 0 {
+		hdr = b.arena[p : p+int(m.hdrLen) : p+int(m.hdrLen)]
+		p += int(m.hdrLen)
+	}
+	data = b.arena[p : p+int(m.dataLen) : p+int(m.dataLen)]
+	return subject, reply, hdr, data, int(m.origin)
+}
+
+func (b *pendingBatch) reset() {
+	if cap(b.arena) > maxKeptArena && len(b.arena) < cap(b.arena)/4 {
+		b.arena = nil
+	} else {
+		b.arena = b.arena[:0]
+	}
+	b.msgs = b.msgs[:0]
+}
+
+// ingest holds the pending batch and runs the stream's writer goroutine while there is work: Enqueue
+// starts it when it finds none running, and it ends when it finds the pending batch empty. Both
+// decisions are made under mu, so a publish is never left without a writer.
+type ingest struct {
+	mu      sync.Mutex
+	pending *pendingBatch // filled by Enqueue, under mu
+	spare   *pendingBatch // the writer's: the batch being stored, or the one it stored last
+	running bool          // a writer goroutine exists
+	stopped bool          // Stop was called: publishes are no longer accepted
+	done    sync.WaitGroup
+
+	results []pubResult // the writer's, reused: what became of each publish of the batch it stores
+}
+
+func (in *ingest) init() {
+	in.pending, in.spare = new(pendingBatch), new(pendingBatch)
+}
+
+// Enqueue copies a captured publish into the pending batch; it runs on the publisher's event loop and
+// never blocks beyond the copy nor touches the disk.
+func (s *Stream) Enqueue(subject, reply, hdr, data []byte, origin int) {
+	in := &s.in
+	in.mu.Lock()
+	if in.stopped {
+		in.mu.Unlock()
+		return
+	}
+	in.pending.add(subject, reply, hdr, data, origin)
+	start := !in.running
+	if start {
+		in.running = true
+		in.done.Add(1)
+	}
+	in.mu.Unlock()
+	if start {
+		go s.write()
+	}
+}
+
+// take swaps the pending batch for the spare one and returns it; nil (and the writer must end) when
+// nothing is pending.
+func (in *ingest) take() *pendingBatch {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	b := in.pending
+	if len(b.msgs) == 0 {
+		in.running = false
+		in.done.Done()
+		return nil
+	}
+	in.pending, in.spare = in.spare, b
+	return b
+}
+
+// stop refuses further publishes and waits until the writer has stored everything already accepted.
+func (in *ingest) stop() {
+	in.mu.Lock()
+	in.stopped = true
+	in.mu.Unlock()
+	in.done.Wait()
+}
+
+// write is the stream's writer goroutine: batch after batch until none is pending.
+func (s *Stream) write() {
+	for {
+		b := s.in.take()
+		if b == nil {
+			return
+		}
+		s.storeBatch(b)
+		b.reset()
+	}
+}
+
+// storeBatch applies each publish of b in order, hands the store's writes to the OS (one Flush), and
+// only then acknowledges the batch in one Host.Send: an ack never precedes its message reaching the OS.
+func (s *Stream) storeBatch(b *pendingBatch) {
+	results := s.in.results[:0]
+	for i := range b.msgs {
+		subject, _, hdr, data, _ := b.msg(i)
+		s.mu.Lock()
+		res, _ := s.apply(&entry{kind: entryMsg, subject: subject, hdr: hdr, data: data, ts: time.Now().UnixNano()})
+		if res.pub.takenBack {
+			failAbove(results, s.takenBack(), ErrStorageExceeded)
+		}
+		s.mu.Unlock()
+		results = append(results, res.pub)
+	}
+	if err := s.store.Flush(); err != nil {
+		s.mu.Lock()
+		kept := s.takenBack()
+		s.mu.Unlock()
+		ackErr := ErrStorageExceeded
+		if !errors.Is(err, store.ErrNoSpace) {
+			// The store keeps what it could not flush, but nothing says it reached the OS: no ack claims it.
+			s.logger().Error().Err(err).Str("stream", s.cfg.Name).Msg("flush")
+			kept, ackErr = 0, storeFailed(err)
+		}
+		failAbove(results, kept, ackErr)
+	}
+	s.sendAcks(b, results)
+	s.in.results = results
+}
+
+// failAbove turns the acks of messages above kept into ackErr: the store no longer holds them.
+func failAbove(results []pubResult, kept uint64, ackErr *APIError) {
+	for i := range results {
+		if r := &results[i]; r.err == nil && r.seq > kept {
+			*r = pubResult{err: ackErr}
+		}
+	}
+}
+
+// sendAcks sends the pub-ack of every publish in b that has a reply, from the loop it came from; a
+// no_ack stream sends none. The acks of one batch share one buffer, made per batch because Send may
+// hold the bytes after it returns.
+func (s *Stream) sendAcks(b *pendingBatch, results []pubResult) {
+	s.mu.Lock()
+	noAck := s.cfg.NoAck
+	s.mu.Unlock()
+	if noAck {
+		return
+	}
+	n, replyBytes := 0, 0
+	for i := range b.msgs {
+		if l := int(b.msgs[i].replyLen); l > 0 {
+			n++
+			replyBytes += l
+		}
+	}
+	if n == 0 {
+		return
+	}
+	replies := make([]byte, 0, replyBytes)
+	for i := range b.msgs {
+		_, reply, _, _, _ := b.msg(i)
+		replies = append(replies, reply...)
+	}
+	subjects := string(replies)
+	acks := make([]Outbound, 0, n)
+	buf := make([]byte, 0, n*48)
+	account := s.acct.Name()
+	for i, off := 0, 0; i < len(b.msgs); i++ {
+		_, reply, _, _, origin := b.msg(i)
+		if len(reply) == 0 {
+			continue
+		}
+		start := len(buf)
+		buf = s.appendAck(buf, results[i])
+		acks = append(acks, Outbound{Account: account, Subject: subjects[off : off+len(reply)],
+			Data: buf[start:len(buf):len(buf)], Origin: origin})
+		off += len(reply)
+	}
+	s.acct.mgr.host.Send(acks)
+}
