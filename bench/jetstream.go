@@ -108,24 +108,34 @@ func runJetStreamPublish(ctx context.Context, srv *Server, row Row, subject stri
 		return Sample{}, err
 	}
 
+	sample, err := watched(ctx, cs, func() (Sample, error) {
+		if row.Kind == JSSyncPublish {
+			return publishSync(ctx, js, subject, payload, row.Msgs)
+		}
+		return publishAsync(ctx, js, subject, payload, row.Msgs)
+	})
+	if err != nil {
+		return Sample{}, err
+	}
+	if err := checkStored(ctx, stream, row.Msgs+1); err != nil {
+		return Sample{}, err
+	}
+	return sample, nil
+}
+
+// watched runs publish on a goroutine of its own and waits for it, for the first failure of cs (an async
+// publish's error, a connection the server closed) or for ctx to end, whichever comes first.
+func watched(ctx context.Context, cs *clients, publish func() (Sample, error)) (Sample, error) {
 	var sample Sample
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
 		var err error
-		if row.Kind == JSSyncPublish {
-			sample, err = publishSync(ctx, js, subject, payload, row.Msgs)
-		} else {
-			sample, err = publishAsync(ctx, js, subject, payload, row.Msgs)
-		}
-		if err != nil {
+		if sample, err = publish(); err != nil {
 			cs.fail(err)
 		}
 	}()
 	if err := cs.wait(ctx, finished); err != nil {
-		return Sample{}, err
-	}
-	if err := checkStored(ctx, stream, row.Msgs+1); err != nil {
 		return Sample{}, err
 	}
 	return sample, nil

@@ -156,16 +156,10 @@ func fillStore(ctx context.Context, st Starter, dir string, cfg RecoveryConfig) 
 	if err != nil {
 		return Sample{}, err
 	}
-	var fill Sample
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		var err error
-		if fill, err = publishAsync(ctx, js, recoverySubject, make([]byte, cfg.Payload), cfg.Msgs); err != nil {
-			cs.fail(err)
-		}
-	}()
-	if err := cs.wait(ctx, finished); err != nil {
+	fill, err := watched(ctx, cs, func() (Sample, error) {
+		return publishAsync(ctx, js, recoverySubject, make([]byte, cfg.Payload), cfg.Msgs)
+	})
+	if err != nil {
 		return Sample{}, fmt.Errorf("%s: %w", srv.Name, err)
 	}
 	if err := checkStored(ctx, stream, cfg.Msgs); err != nil {
