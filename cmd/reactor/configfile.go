@@ -30,6 +30,9 @@ var configKeys = map[string]configKey{
 	"tls":                    {nil, applyTLS},
 	"websocket":              {nil, applyWebSocket},
 	"cluster":                {nil, applyCluster},
+	"jetstream":              {nil, applyJetStream},
+	"store_dir":              {[]string{"sd", "store_dir"}, stringKey(func(f *flags) *string { return &f.js.storeDir })},
+	"storedir":               {[]string{"sd", "store_dir"}, stringKey(func(f *flags) *string { return &f.js.storeDir })},
 	"allow_non_tls":          {nil, boolKey(func(f *flags) *bool { return &f.allowNonTLS })},
 	"host":                   {[]string{"a", "addr", "net"}, stringKey(func(f *flags) *string { return &f.opts.Host })},
 	"net":                    {[]string{"a", "addr", "net"}, stringKey(func(f *flags) *string { return &f.opts.Host })},
@@ -76,7 +79,7 @@ var notSupportedYet = map[string]bool{
 	"gateway": true, "leafnodes": true, "leaf": true, "mqtt": true,
 	"ocsp": true, "ocsp_cache": true, "proxies": true,
 	// JetStream
-	"jetstream": true, "store_dir": true, "default_js_domain": true,
+	"default_js_domain": true,
 	// monitoring over TLS, logging and tracing extras
 	"https": true, "https_port": true, "http_base_path": true, "syslog": true, "remote_syslog": true,
 	"logtime_utc": true, "max_traced_msg_len": true, "trace_verbose": true, "ports_file_dir": true,

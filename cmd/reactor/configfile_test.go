@@ -190,7 +190,7 @@ func TestConfigFileErrorsNamePosition(t *testing.T) {
 		"http: \"127.0.0.1\"\n":                     `:1:7: http: want host:port`,
 		"mqtt {\n  port: 1883\n}\n":                 `:1:1: "mqtt" is not supported yet`,
 		"https_port: 8443\n":                        `:1:1: "https_port" is not supported yet`,
-		"jetstream: enabled\n":                      `:1:1: "jetstream" is not supported yet`,
+		"default_js_domain: { A: x }\n":             `:1:1: "default_js_domain" is not supported yet`,
 		"gateway { port: 7222 }\n":                  `:1:1: "gateway" is not supported yet`,
 	}
 	for text, want := range cases {

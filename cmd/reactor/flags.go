@@ -33,8 +33,9 @@ type flags struct {
 	signal       string // -sl: signal a running reactor and exit (sendsignal.go)
 	tls          tlsSettings
 	cluster      clusterFlags
-	allowNonTLS  bool   // allow_non_tls: plaintext clients too, on a TLS port
-	authDigest   string // fingerprint of the file's auth keys (authdigest.go)
+	js           jetStreamSettings // -js, -sd, the jetstream block (jetstreamconfig.go)
+	allowNonTLS  bool              // allow_non_tls: plaintext clients too, on a TLS port
+	authDigest   string            // fingerprint of the file's auth keys (authdigest.go)
 }
 
 // parseFlags reads the command line and, with -c, the configuration file under it. Errors are reported on
@@ -94,6 +95,7 @@ func (f *flags) loadConfig(set map[string]bool) error {
 		tlsOpts.AllowNonTLS = f.allowNonTLS
 	}
 	f.opts.TLS = tlsOpts
+	f.opts.JetStream = f.js.options()
 	f.opts.Trace = f.trace // debug is the logger's level, set by the daemon
 	return nil
 }
@@ -153,6 +155,10 @@ func parseCommandLine(args []string, stderr io.Writer) (*flags, map[string]bool,
 	fs.StringVar(&f.cluster.routes, "routes", "", "Routes to solicit and connect")
 	fs.StringVar(&f.cluster.advertise, "cluster_advertise", "", "Cluster URL to advertise to other servers")
 	fs.BoolVar(&f.cluster.noAdvertise, "no_advertise", false, "Do not advertise known cluster information to clients")
+	fs.BoolVar(&f.js.enabled, "js", false, "Enable JetStream functionality")
+	fs.BoolVar(&f.js.enabled, "jetstream", false, "Enable JetStream functionality")
+	fs.StringVar(&f.js.storeDir, "sd", "", "Set the storage directory")
+	fs.StringVar(&f.js.storeDir, "store_dir", "", "Set the storage directory")
 	fs.IntVar(&f.cluster.connectRetries, "connect_retries", 0, "For implicit routes, number of connect retries")
 
 	if err := fs.Parse(args); err != nil {

@@ -34,6 +34,7 @@ func (in *instance) tryReload() error {
 	next.opts.Logger = in.logs.Logger // not used by Reload, which keeps the server's logger
 	// The cluster is as it was (refuseFixedSettings made sure): keep the options the engine runs with.
 	next.opts.Cluster = before.Cluster
+	next.opts.JetStream = before.JetStream // likewise JetStream (refuseJetStreamChange)
 	if next.authDigest == in.flags.authDigest {
 		// Authentication is as it was: keep the authenticator, so no connected client is re-checked.
 		next.opts.Auth, next.opts.Accounts = before.Auth, before.Accounts
@@ -71,6 +72,9 @@ func refuseFixedSettings(old, next *flags, inForce reactor.Options) error {
 		{"MaxClosedClients", inForce.MaxClosedClients, orDefault(next.opts.MaxClosedClients, reactor.DefaultMaxClosed)},
 	})
 	if err != nil {
+		return err
+	}
+	if err := refuseJetStreamChange(old, next); err != nil {
 		return err
 	}
 	return refuseClusterChange(old.opts.Cluster, next.opts.Cluster)
