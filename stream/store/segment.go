@@ -22,12 +22,12 @@ type segment struct {
 	first   uint64
 	offsets []uint32
 
-	live      int               // messages still stored
-	liveBytes uint64            // their MsgSize
-	liveRec   int64             // their record bytes (compaction rewrites a segment when below half)
-	ttlLive   int               // live messages with a TTL of their own (age expiry cannot drop it whole)
+	live      int                    // messages still stored
+	liveBytes uint64                 // their MsgSize
+	liveRec   int64                  // their record bytes (compaction rewrites a segment when below half)
+	ttlLive   int                    // live messages with a TTL of their own (age expiry cannot drop it whole)
 	subjects  map[string]*segSubject // live messages per subject; keys are the store's interned subjects
-	minTime   int64             // times of the messages written to it
+	minTime   int64                  // times of the messages written to it
 	maxTime   int64
 	tombs     int // tombstones in it for sequences below first, which outlive it unless carried on
 
