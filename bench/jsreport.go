@@ -23,7 +23,7 @@ func (r Report) JetStreamSection() string {
 	var b strings.Builder
 	b.WriteString("\n## JetStream\n\n")
 	if len(rows) > 0 {
-		fmt.Fprintf(&b, "A fourth pair of servers, both started with `-js -sd DIR` on a fresh store directory made for the "+
+		fmt.Fprintf(&b, "A pair of servers of their own, both started with `-js -sd DIR` on a fresh store directory made for the "+
 			"run (removed at its end) and otherwise default limits, serves these rows. Each run creates a stream of its "+
 			"own (one subject, limits retention, no limits set), publishes one untimed message, then the timed ones, "+
 			"checks with STREAM.INFO that the stream holds every message, and deletes the stream. One nats.go "+
@@ -36,7 +36,7 @@ func (r Report) JetStreamSection() string {
 	if r.Recovery != nil {
 		fmt.Fprintf(&b, "\n### Recovery of a stream of %s messages of %d B\n\n",
 			formatCount(float64(r.Recovery.Msgs)), r.Recovery.Payload)
-		b.WriteString(r.Recovery.Describe())
+		b.WriteString(r.Recovery.Describe(r.Subject, r.Baseline))
 		b.WriteString("\n")
 		b.WriteString(r.Recovery.Table(r.Subject, r.Baseline, r.Reps))
 	}
@@ -63,17 +63,17 @@ func (r Report) jetStreamTable(rows []RowResult) string {
 	return t.String()
 }
 
-// Describe says how the recovery section measures.
-func (rr *RecoveryReport) Describe() string {
+// Describe says how the recovery section measures, and that ratios are a over z.
+func (rr *RecoveryReport) Describe(a, z string) string {
 	return fmt.Sprintf("Each server fills a store of its own once per run of the matrix: started with `-js -sd DIR` on a "+
 		"fresh directory, it takes %s messages of %d B into a file stream by async publish (at most %s acks "+
 		"outstanding), STREAM.INFO must count them all, and it is stopped with SIGTERM (a clean shutdown; a server "+
 		"still running after %.0f s would be killed and the run failed). Each repetition then restarts it on that store "+
 		"and measures from exec until STREAM.INFO, asked every %d ms, reports all %s messages, and the server's VmRSS "+
 		"(/proc/PID/status) at that moment; it is stopped with SIGTERM again before the next. The store's files are "+
-		"in the page cache for both servers. Ratios are the first server over the second; the target is %s.\n",
+		"in the page cache for both servers. Ratios are %s / %s; the target is %s.\n",
 		formatCount(float64(rr.Msgs)), rr.Payload, formatCount(AsyncWindow), shutdownGrace.Seconds(), recoveryPoll.Milliseconds(),
-		formatCount(float64(rr.Msgs)), jsRecoveryTarget)
+		formatCount(float64(rr.Msgs)), a, z, jsRecoveryTarget)
 }
 
 // Table compares a and z: recovery time and RSS with their ratios, and the rate of each one's fill.

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"bytes"
+	"math"
 	"strconv"
 	"time"
 )
@@ -106,7 +107,11 @@ func parseSeq(v []byte) (seq uint64, ok bool) {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
-		seq = seq*10 + uint64(c-'0')
+		d := uint64(c - '0')
+		if seq > (math.MaxUint64-d)/10 {
+			return 0, false
+		}
+		seq = seq*10 + d
 	}
 	return seq, true
 }

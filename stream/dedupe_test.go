@@ -1,0 +1,84 @@
+package stream
+
+import (
+	"testing"
+	"time"
+
+	"github.com/reactor-nats/reactor/stream/store"
+)
+
+func TestDedupeWindowPasses(t *testing.T) {
+	ts := openTestStream(t, `{"name":"D","subjects":["d.>"],"storage":"memory","duplicate_window":50000000}`, nil)
+	if got := ts.publish(t, "d.a", "x", "Nats-Msg-Id: a"); got != ok("D", 1) {
+		t.Fatal(got)
+	}
+	// Within the window a duplicate; once 50ms have passed the id is new again.
+	seq := uint64(1)
+	waitFor(t, "the window to pass", func() bool {
+		got := ts.publish(t, "d.a", "x", "Nats-Msg-Id: a")
+		if got == dup("D", 1) {
+			return false
+		}
+		seq = ts.store.State().LastSeq
+		if got != ok("D", seq) || seq != 2 {
+			t.Fatalf("after the window: %s", got)
+		}
+		return true
+	})
+	if n := len(ts.dedupe.ids); n != 1 {
+		t.Fatalf("%d ids remembered, want 1 (the expired entry forgotten)", n)
+	}
+}
+
+func TestDedupeEntriesLeaveInOrder(t *testing.T) {
+	d := dedupe{window: 10}
+	id := func(i int) string { return string(rune('a'+i%26)) + string(rune('a'+i/26)) }
+	for i := range 200 {
+		d.add(id(i), uint64(i+1), int64(i)) // stored at time i, sequence i+1
+	}
+	if seq, found := d.lookup([]byte(id(195)), 200); !found || seq != 196 {
+		t.Fatalf("lookup within the window: %d, %v", seq, found)
+	}
+	if _, found := d.lookup([]byte(id(195)), 206); found {
+		t.Fatal("found after the window")
+	}
+	if len(d.ids) != 11 || len(d.fifo)-d.head != 11 {
+		t.Fatalf("%d ids, %d queued, want the 11 of the last window", len(d.ids), len(d.fifo)-d.head)
+	}
+	d.expire(205)
+	if len(d.ids) != 5 || len(d.fifo)-d.head != 5 {
+		t.Fatalf("%d ids, %d queued after expiry, want 5", len(d.ids), len(d.fifo)-d.head)
+	}
+	d.dropAbove(197)
+	if len(d.ids) != 2 {
+		t.Fatalf("%d ids after dropAbove, want 2", len(d.ids))
+	}
+}
+
+func TestDedupeRecoveredFromTheStore(t *testing.T) {
+	st := store.NewMemStore()
+	now := time.Now().UnixNano()
+	old := now - int64(3*time.Minute)
+	for i, m := range []struct {
+		id string
+		ts int64
+	}{{"old", old}, {"", old + 1}, {"w1", now - int64(time.Minute)}, {"", now - int64(time.Minute) + 1}, {"w2", now - 1000}} {
+		var hdr []byte
+		if m.id != "" {
+			hdr = hdrBlock("Nats-Msg-Id: " + m.id)
+		}
+		if _, err := st.Append("r.a", hdr, []byte{byte(i)}, m.ts, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts := openTestStream(t, `{"name":"R","subjects":["r.>"],"storage":"memory"}`, st)
+	if got := ts.publish(t, "r.a", "x", "Nats-Msg-Id: w1"); got != dup("R", 3) {
+		t.Fatalf("w1 (stored a minute ago): %s", got)
+	}
+	if got := ts.publish(t, "r.a", "x", "Nats-Expected-Last-Msg-Id: w2", "Nats-Msg-Id: w2"); got != dup("R", 5) {
+		t.Fatalf("w2: %s", got)
+	}
+	if got := ts.publish(t, "r.a", "x", "Nats-Expected-Last-Msg-Id: w2", "Nats-Msg-Id: old"); got != ok("R", 6) {
+		t.Fatalf("old (stored before the window), after w2: %s", got)
+	}
+}
