@@ -33,17 +33,17 @@ type Config struct {
 	FirstSeq               uint64            `json:"first_seq,omitempty"`
 	SubjectTransform       json.RawMessage   `json:"subject_transform,omitempty"`
 	RePublish              json.RawMessage   `json:"republish,omitempty"`
+	AllowDirect            bool              `json:"allow_direct"`
+	MirrorDirect           bool              `json:"mirror_direct"`
+	DiscardNewPer          bool              `json:"discard_new_per_subject,omitempty"`
 	Sealed                 bool              `json:"sealed"`
 	DenyDelete             bool              `json:"deny_delete"`
 	DenyPurge              bool              `json:"deny_purge"`
 	AllowRollup            bool              `json:"allow_rollup_hdrs"`
-	AllowDirect            bool              `json:"allow_direct"`
-	MirrorDirect           bool              `json:"mirror_direct"`
-	DiscardNewPer          bool              `json:"discard_new_per_subject,omitempty"`
-	Metadata               map[string]string `json:"metadata,omitempty"`
-	AllowMsgTTL            bool              `json:"allow_msg_ttl,omitempty"`
-	SubjectDeleteMarkerTTL time.Duration     `json:"subject_delete_marker_ttl,omitempty"`
 	ConsumerLimits         ConsumerLimits    `json:"consumer_limits"`
+	AllowMsgTTL            bool              `json:"allow_msg_ttl"` // always present, as nats-server writes it
+	SubjectDeleteMarkerTTL time.Duration     `json:"subject_delete_marker_ttl,omitempty"`
+	Metadata               map[string]string `json:"metadata,omitempty"`
 	AllowAtomicPublish     bool              `json:"allow_atomic,omitempty"`
 	AllowMsgCounter        bool              `json:"allow_msg_counter,omitempty"`
 	AllowMsgSchedules      bool              `json:"allow_msg_schedules,omitempty"`
@@ -116,7 +116,7 @@ func unmarshalEnum(b []byte, names []string, into *int) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("can not unmarshal %q", s)
+	return fmt.Errorf("can not unmarshal %q", b) // the raw JSON, quotes and all, as nats-server words it
 }
 
 func equalFold(a, b string) bool {
