@@ -82,3 +82,25 @@ func TestDedupeRecoveredFromTheStore(t *testing.T) {
 		t.Fatalf("old (stored before the window), after w2: %s", got)
 	}
 }
+
+func TestDedupeSurvivesARestart(t *testing.T) {
+	dir := t.TempDir()
+	open := func() *testStream {
+		fs, err := store.OpenFile(dir, store.FileConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return openTestStream(t, `{"name":"F","subjects":["f.>"]}`, fs)
+	}
+	ts := open()
+	ts.publish(t, "f.a", "x", "Nats-Msg-Id: a")
+	ts.publish(t, "f.a", "x", "Nats-Msg-Id: b")
+	ts.Stop()
+	ts = open()
+	if got := ts.publish(t, "f.a", "x", "Nats-Msg-Id: a"); got != dup("F", 1) {
+		t.Fatalf("a after a restart: %s", got)
+	}
+	if got := ts.publish(t, "f.a", "x", "Nats-Expected-Last-Msg-Id: b"); got != ok("F", 3) {
+		t.Fatalf("expected last msg id b after a restart: %s", got)
+	}
+}

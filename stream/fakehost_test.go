@@ -91,7 +91,7 @@ func (h *fakeHost) waitAck(t testing.TB, reply string) Outbound {
 type testStream struct {
 	*Stream
 	host  *fakeHost
-	store *store.MemStore
+	store store.Store
 	n     int // publishes so far, for reply subjects
 }
 
@@ -101,7 +101,7 @@ func newTestAccount(host Host) *Account {
 }
 
 // openTestStream opens a stream with cfg (JSON, as a client sends it) over st, nil for a new MemStore.
-func openTestStream(t testing.TB, cfgJSON string, st *store.MemStore) *testStream {
+func openTestStream(t testing.TB, cfgJSON string, st store.Store) *testStream {
 	t.Helper()
 	var cfg Config
 	if err := json.Unmarshal([]byte(cfgJSON), &cfg); err != nil {
