@@ -97,7 +97,9 @@ func (a *Account) openStore(cfg Config, dir string) (store.Store, error) {
 	if cfg.Storage == MemoryStorage {
 		return store.NewMemStore(), nil
 	}
-	return store.NewMemStore(), nil // the file store is not there yet: file streams are kept in memory
+	opts := a.mgr.opts
+	return store.OpenFile(filepath.Join(dir, msgsDir), store.FileConfig{SyncInterval: opts.SyncInterval,
+		SyncAlways: opts.SyncAlways, Logger: opts.Logger.With().Str("account", a.name).Str("stream", cfg.Name).Logger()})
 }
 
 // recover starts every file stream found in the account's directory. A stream whose directory, meta
