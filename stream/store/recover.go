@@ -84,7 +84,9 @@ func (fs *FileStore) recover() error {
 			if tombs, mark, err = fs.scanSegment(sg, isLast); err != nil {
 				return err
 			}
-			if !isLast {
+			if isLast {
+				sg.tombList = tombs // the index written when it is sealed lists them
+			} else {
 				scanned = append(scanned, scannedSeg{sg, tombs})
 			}
 		} else {
