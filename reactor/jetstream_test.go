@@ -142,14 +142,17 @@ func twoLoops(t *testing.T, s *Server, opts ...nats.Option) [2]*nats.Conn {
 		if err := nc.Flush(); err != nil {
 			t.Fatal(err)
 		}
-		after, idx := loopInMsgs(s), -1
-		for i := range after {
-			if after[i] > before[i] {
-				idx = i
+		idx := -1
+		waitFor(t, "the probe counted", 5*time.Second, func() bool { // counters are committed after the PONG
+			for i, n := range loopInMsgs(s) {
+				if n > before[i] {
+					idx = i
+				}
 			}
-		}
-		if idx < 0 || out[idx] != nil {
-			t.Fatalf("cannot tell the loops of the two clients apart: %v -> %v", before, after)
+			return idx >= 0
+		})
+		if out[idx] != nil {
+			t.Fatalf("both clients on loop %d", idx)
 		}
 		out[idx] = nc
 	}
@@ -225,9 +228,10 @@ func TestSendPublishesFromTheOriginLoopInOrder(t *testing.T) {
 					t.Fatalf("origin %d headers %v: message %d header %v", origin, withHeaders, i, m.Header)
 				}
 			}
-			after := loopMatches(s)
-			if after[origin]-before[origin] < n || after[1-origin] != before[1-origin] {
-				t.Fatalf("Send with origin %d matched on loops %v -> %v", origin, before, after)
+			// A loop commits its counters after it has handed the messages on: wait for them.
+			waitFor(t, "the origin loop's counters", 5*time.Second, func() bool { return loopMatches(s)[origin]-before[origin] >= n })
+			if after := loopMatches(s); after[1-origin] != before[1-origin] {
+				t.Fatalf("Send with origin %d matched on the other loop too: %v -> %v", origin, before, after)
 			}
 			_ = sub.Unsubscribe()
 		}
