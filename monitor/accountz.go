@@ -63,10 +63,17 @@ func (m *Server) accountz(name string, now time.Time) (*Accountz, error) {
 		LastUpdate:  m.srv.StartTime().UTC(), // accounts are made with the server and never change
 		IsSystem:    a.Name == m.srv.SystemAccount(),
 		Complete:    true,
+		JetStream:   jetStreamIn(m.srv, a.Name),
 		ClientCnt:   a.Connections,
 		SubCnt:      a.Subs.Subscriptions,
 		NameTag:     a.Name,
 		Sublist:     &sublist,
 	}
 	return az, nil
+}
+
+// jetStreamIn reports whether JetStream is enabled in the account.
+func jetStreamIn(srv *reactor.Server, account string) bool {
+	js := srv.JetStream()
+	return js != nil && js.Account(account) != nil
 }

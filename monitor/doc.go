@@ -26,8 +26,9 @@
 //     the HTTP goroutine waits for the loops.
 //   - Metrics are read from Stats at scrape time (metrics.go); the message path never updates anything on
 //     monitoring's behalf.
-//   - Features reactor does not have (gateways, leaf nodes, JetStream, MQTT) are reported exactly as
-//     nats-server reports them when they are off, never invented. Routes are reported as nats-server
+//   - Features reactor does not have (gateways, leaf nodes, MQTT), and JetStream when it is off, are
+//     reported exactly as nats-server reports them when they are off, never invented. JetStream's figures
+//     (jsz.go) are read from its stream.Manager at request time. Routes are reported as nats-server
 //     reports its own with pool_size -1 (one route per peer, no pinned accounts, no compression), which is
 //     how reactor routes.
 //   - A figure reactor cannot know is not guessed: where nats-server has a per-account counter reactor keeps

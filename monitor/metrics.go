@@ -18,6 +18,7 @@ func (m *Server) metricsHandler() http.Handler {
 	reg.MustRegister(
 		&statsCollector{srv: m.srv},
 		&routeCollector{srv: m.srv},
+		&jetStreamCollector{srv: m.srv},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -108,5 +109,60 @@ func (c *statsCollector) Collect(ch chan<- prometheus.Metric) {
 		counter(descLoopOutMsgs, l.OutMsgs, loop)
 		counter(descLoopSlowConsumers, l.SlowConsumers, loop)
 		counter(descLoopStalls, l.Stalls, loop)
+	}
+}
+
+// jetStreamCollector reads the JetStream manager's Stats at scrape time; it emits nothing with JetStream off.
+type jetStreamCollector struct {
+	srv *reactor.Server
+}
+
+var (
+	descJSMemory = prometheus.NewDesc("reactor_jetstream_memory_bytes",
+		"Bytes stored in memory streams.", nil, nil)
+	descJSStorage = prometheus.NewDesc("reactor_jetstream_storage_bytes",
+		"Bytes stored in file streams.", nil, nil)
+	descJSAccounts = prometheus.NewDesc("reactor_jetstream_accounts",
+		"Accounts with JetStream enabled.", nil, nil)
+	descJSStreams = prometheus.NewDesc("reactor_jetstream_streams",
+		"Streams in every account.", nil, nil)
+	descJSMessages = prometheus.NewDesc("reactor_jetstream_messages",
+		"Messages stored in every stream.", nil, nil)
+	descJSBytes = prometheus.NewDesc("reactor_jetstream_bytes",
+		"Bytes of the messages stored in every stream, as stream info counts them.", nil, nil)
+	descJSAPITotal = prometheus.NewDesc("reactor_jetstream_api_requests_total",
+		"JetStream API requests served.", nil, nil)
+	descJSAPIErrors = prometheus.NewDesc("reactor_jetstream_api_errors_total",
+		"JetStream API requests answered with an error.", nil, nil)
+)
+
+func (c *jetStreamCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descJSMemory, descJSStorage, descJSAccounts, descJSStreams,
+		descJSMessages, descJSBytes, descJSAPITotal, descJSAPIErrors} {
+		ch <- d
+	}
+}
+
+func (c *jetStreamCollector) Collect(ch chan<- prometheus.Metric) {
+	js := c.srv.JetStream()
+	if js == nil {
+		return
+	}
+	st := js.Stats()
+	for _, g := range []struct {
+		desc *prometheus.Desc
+		kind prometheus.ValueType
+		v    float64
+	}{
+		{descJSMemory, prometheus.GaugeValue, float64(st.Memory)},
+		{descJSStorage, prometheus.GaugeValue, float64(st.Storage)},
+		{descJSAccounts, prometheus.GaugeValue, float64(st.Accounts)},
+		{descJSStreams, prometheus.GaugeValue, float64(st.Streams)},
+		{descJSMessages, prometheus.GaugeValue, float64(st.Messages)},
+		{descJSBytes, prometheus.GaugeValue, float64(st.Bytes)},
+		{descJSAPITotal, prometheus.CounterValue, float64(st.API.Total)},
+		{descJSAPIErrors, prometheus.CounterValue, float64(st.API.Errors)},
+	} {
+		ch <- prometheus.MustNewConstMetric(g.desc, g.kind, g.v)
 	}
 }

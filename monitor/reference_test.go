@@ -34,6 +34,12 @@ var shapeExceptions = map[string]string{
 	// nats-server imports its system-account request services ($SYS.REQ.ACCOUNT.*.CONNZ, ...) into every
 	// account; reactor has no system services yet, so it has no imports, and nats-server omits an empty list.
 	"$.account_detail.imports": "system-account service imports reactor does not have yet",
+	// nats-server's default cap on a stream's consumers; reactor has no consumers yet (the next issue).
+	"$.jetstream.limits.*": "JetStream API limits; the only one nats-server reports is for consumers",
+	"$.limits.*":           "/jsz's JetStream API limits, as above",
+	// A stream's metadata is a map of data; nats-server's /jsz shows the stored map, reactor the one stream
+	// info answers with (the server's _nats.level and _nats.ver added).
+	"$.account_details[].stream_detail[].config.metadata.*": "a map of the stream's metadata",
 }
 
 // freePort returns a loopback port that was free a moment ago.

@@ -88,7 +88,6 @@ type (
 	GatewayOptsVarz  struct{}
 	LeafNodeOptsVarz struct{}
 	MQTTOptsVarz     struct{}
-	JetStreamVarz    struct{}
 )
 
 // SlowConsumersStats splits slow consumers by connection kind.
@@ -160,6 +159,7 @@ func (m *Server) varz(now time.Time) *Varz {
 		TLSRequired:          opts.TLS != nil && !opts.TLS.AllowNonTLS,
 		TLSVerify:            opts.TLS != nil && opts.TLS.Verify,
 		Websocket:            websocketVarz(opts, m.srv.WebSocketPort()),
+		JetStream:            m.jetStreamVarz(),
 		WriteDeadline:        opts.WriteDeadline,
 		Start:                m.srv.StartTime().UTC(),
 		Now:                  now.UTC(),

@@ -36,6 +36,7 @@ func (s *Server) startJetStream() error {
 	}
 	opts := *s.opts.JetStream
 	opts.Logger = s.log
+	opts.ServerName = s.opts.ServerName
 	s.jsAPI.start(jsAPIWorkers)
 	m, err := stream.NewManager(opts, jsHost{s})
 	if err != nil {
