@@ -26,8 +26,9 @@ const (
 type entry struct {
 	kind entryKind
 
-	subject, hdr, data []byte // entryMsg: alias the writer's batch, alive during apply only
-	ts                 int64  // entryMsg: unix ns when the writer took it (raised to the last time)
+	subject   string // entryMsg
+	hdr, data []byte // entryMsg: alias the writer's batch, alive during apply only
+	ts        int64  // entryMsg: unix ns when the writer took it (raised to the last time)
 
 	seq   uint64 // entryRemove
 	erase bool   // entryRemove: overwrite the bytes
@@ -83,7 +84,7 @@ func (s *Stream) applyMsg(e *entry) pubResult {
 	if v.dupSeq != 0 {
 		return pubResult{seq: v.dupSeq, dup: true}
 	}
-	subject := string(e.subject)
+	subject := e.subject
 	seq, err := s.store.Append(subject, e.hdr, e.data, e.ts, v.ttl)
 	if err != nil {
 		return s.storeFailure(err)
@@ -107,7 +108,7 @@ func (s *Stream) applyMsg(e *entry) pubResult {
 	}
 	if err != nil {
 		// The message is stored and acknowledged; what failed is tidying after it.
-		s.logger().Error().Err(err).Str("stream", s.cfg.Name).Uint64("seq", seq).Msg("after storing a message")
+		s.logger().Error().Err(err).Str("stream", s.name).Uint64("seq", seq).Msg("after storing a message")
 	}
 	s.armFor(e.ts, v.ttl)
 	return pubResult{seq: seq}
@@ -122,7 +123,7 @@ func (s *Stream) storeFailure(err error) pubResult {
 	case errors.Is(err, store.ErrTooLarge):
 		return pubResult{err: ErrMessageExceedsMax}
 	}
-	s.logger().Error().Err(err).Str("stream", s.cfg.Name).Msg("store")
+	s.logger().Error().Err(err).Str("stream", s.name).Msg("store")
 	return pubResult{err: storeFailed(err)}
 }
 

@@ -84,7 +84,7 @@ func (s *Stream) onExpiry() {
 		return
 	}
 	if _, err := s.apply(&entry{kind: entryExpire, now: time.Now().UnixNano()}); err != nil {
-		s.logger().Error().Err(err).Str("stream", s.cfg.Name).Msg("expiry")
+		s.logger().Error().Err(err).Str("stream", s.name).Msg("expiry")
 	}
 }
 

@@ -78,7 +78,25 @@ type ingest struct {
 	stopped bool          // Stop was called: publishes are no longer accepted
 	done    sync.WaitGroup
 
-	results []pubResult // the writer's, reused: what became of each publish of the batch it stores
+	results  []pubResult       // the writer's, reused: what became of each publish of the batch it stores
+	subjects map[string]string // the writer's: subjects seen lately, so a busy subject is one string
+}
+
+// maxKeptSubjects bounds the writer's subject strings; past it they are forgotten all at once.
+const maxKeptSubjects = 1024
+
+// subjectString returns subject as a string, the same one for the same subject while it is kept, so
+// that storing a message on a busy subject allocates no string for it.
+func (in *ingest) subjectString(subject []byte) string {
+	if s, ok := in.subjects[string(subject)]; ok {
+		return s
+	}
+	if in.subjects == nil || len(in.subjects) >= maxKeptSubjects {
+		in.subjects = make(map[string]string, 64)
+	}
+	s := string(subject)
+	in.subjects[s] = s
+	return s
 }
 
 func (in *ingest) init() {
@@ -148,7 +166,8 @@ func (s *Stream) storeBatch(b *pendingBatch) {
 	for i := range b.msgs {
 		subject, _, hdr, data, _ := b.msg(i)
 		s.mu.Lock()
-		res, _ := s.apply(&entry{kind: entryMsg, subject: subject, hdr: hdr, data: data, ts: time.Now().UnixNano()})
+		res, _ := s.apply(&entry{kind: entryMsg, subject: s.in.subjectString(subject), hdr: hdr, data: data,
+			ts: time.Now().UnixNano()})
 		if res.pub.takenBack {
 			failAbove(results, s.takenBack(), ErrStorageExceeded)
 		}
@@ -162,7 +181,7 @@ func (s *Stream) storeBatch(b *pendingBatch) {
 		ackErr := ErrStorageExceeded
 		if !errors.Is(err, store.ErrNoSpace) {
 			// The store keeps what it could not flush, but nothing says it reached the OS: no ack claims it.
-			s.logger().Error().Err(err).Str("stream", s.cfg.Name).Msg("flush")
+			s.logger().Error().Err(err).Str("stream", s.name).Msg("flush")
 			kept, ackErr = 0, storeFailed(err)
 		}
 		failAbove(results, kept, ackErr)

@@ -219,10 +219,21 @@ func BenchmarkEnqueue(b *testing.B) {
 	}
 }
 
-func BenchmarkIngest128B(b *testing.B) {
+func BenchmarkIngest128B(b *testing.B) { benchIngest(b, MemoryStorage, store.NewMemStore()) }
+
+func BenchmarkIngest128BFile(b *testing.B) {
+	fs, err := store.OpenFile(b.TempDir(), store.FileConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchIngest(b, FileStorage, fs)
+}
+
+// benchIngest publishes 128-byte messages with a reply as fast as Enqueue takes them, and times until
+// every one is stored and acknowledged.
+func benchIngest(b *testing.B, storage StorageType, st store.Store) {
 	host := &countingHost{fakeHost: newFakeHost()}
-	s, err := newStream(newTestAccount(host), Config{Name: "B", Subjects: []string{"b.>"}, Storage: MemoryStorage},
-		time.Now(), store.NewMemStore())
+	s, err := newStream(newTestAccount(host), Config{Name: "B", Subjects: []string{"b.>"}, Storage: storage}, time.Now(), st)
 	if err != nil {
 		b.Fatal(err)
 	}

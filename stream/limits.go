@@ -4,7 +4,7 @@ import "fmt"
 
 // checkDiscardNew refuses a message a discard-new stream has no room for, as nats-server does: the
 // message count first, then the bytes, then (with discard_new_per_subject) the subject's count.
-func (s *Stream) checkDiscardNew(subject []byte, size uint64) *APIError {
+func (s *Stream) checkDiscardNew(subject string, size uint64) *APIError {
 	cfg := &s.cfg
 	if cfg.Discard != DiscardNew {
 		return nil
@@ -17,7 +17,7 @@ func (s *Stream) checkDiscardNew(subject []byte, size uint64) *APIError {
 		return errMaxBytes
 	}
 	if cfg.DiscardNewPer && cfg.MaxMsgsPer > 0 &&
-		s.store.SubjectState(string(subject)).Msgs >= uint64(cfg.MaxMsgsPer) {
+		s.store.SubjectState(subject).Msgs >= uint64(cfg.MaxMsgsPer) {
 		return errMaxMsgsPerSubject
 	}
 	return nil

@@ -1,7 +1,7 @@
 package stream
 
 import (
-	"bytes"
+	"strings"
 
 	"github.com/reactor-nats/reactor/stream/store"
 )
@@ -111,14 +111,14 @@ func refusedFeature(h *pubHeaders) *APIError {
 // checkExpectedSeqs checks Nats-Expected-Last-Subject-Sequence (against the last message on the
 // subject, or on the filter Nats-Expected-Last-Subject-Sequence-Subject names) and then
 // Nats-Expected-Last-Sequence. A value that is not a number matches nothing.
-func (s *Stream) checkExpectedSeqs(subject []byte, h *pubHeaders) *APIError {
+func (s *Stream) checkExpectedSeqs(subject string, h *pubHeaders) *APIError {
 	if h.expLastSubjSeq == nil && h.expLastSubjAs != nil {
 		return ErrLastSeqPerSubjInval
 	}
 	if h.expLastSubjSeq != nil {
 		filter := subject
 		if h.expLastSubjAs != nil {
-			filter = h.expLastSubjAs
+			filter = string(h.expLastSubjAs)
 		}
 		last := s.lastOn(filter)
 		if want, ok := parseSeq(h.expLastSubjSeq); !ok || want != last {
@@ -135,15 +135,15 @@ func (s *Stream) checkExpectedSeqs(subject []byte, h *pubHeaders) *APIError {
 }
 
 // lastOn is the sequence of the last stored message matching filter, 0 when none.
-func (s *Stream) lastOn(filter []byte) uint64 {
-	if bytes.ContainsAny(filter, "*>") {
-		m, err := s.store.LoadLast(string(filter))
+func (s *Stream) lastOn(filter string) uint64 {
+	if strings.ContainsAny(filter, "*>") {
+		m, err := s.store.LoadLast(filter)
 		if err != nil {
 			return 0
 		}
 		return m.Seq
 	}
-	return s.store.SubjectState(string(filter)).Last
+	return s.store.SubjectState(filter).Last
 }
 
 // parseRollup reads Nats-Rollup ("sub" or "all", any case) where the stream allows it.
@@ -161,9 +161,9 @@ func parseRollup(cfg *Config, v []byte) (rollup, *APIError) {
 }
 
 // msgSize is the bytes the stream's store counts for a message.
-func (s *Stream) msgSize(subject, hdr, data []byte) uint64 {
+func (s *Stream) msgSize(subject string, hdr, data []byte) uint64 {
 	if s.cfg.Storage == MemoryStorage {
-		return store.MemMsgSize(string(subject), hdr, data)
+		return store.MemMsgSize(subject, hdr, data)
 	}
-	return store.MsgSize(string(subject), hdr, data)
+	return store.MsgSize(subject, hdr, data)
 }

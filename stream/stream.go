@@ -13,6 +13,7 @@ import (
 // each of which applies one ordered entry (apply.go).
 type Stream struct {
 	acct    *Account
+	name    string // cfg.Name, which no update changes; for logs outside the lock
 	created time.Time
 	store   store.Store // safe for concurrent use; written only by apply, under mu
 
@@ -38,7 +39,7 @@ type Stream struct {
 // newStream opens a stream over st (already holding whatever was recovered) and starts capturing its
 // subjects. cfg has been validated and defaulted by the caller.
 func newStream(a *Account, cfg Config, created time.Time, st store.Store) (*Stream, error) {
-	s := &Stream{acct: a, cfg: cfg, created: created, store: st}
+	s := &Stream{acct: a, name: cfg.Name, cfg: cfg, created: created, store: st}
 	s.in.init()
 	s.ackPrefix, s.errSuffix = ackFrame(cfg.Name, s.domain())
 
@@ -114,11 +115,9 @@ func (s *Stream) Stop() {
 	}
 }
 
-// Delete stops the stream and removes its stored messages.
+// Delete stops the stream (if Stop has not) and removes its stored messages.
 func (s *Stream) Delete() error {
-	if !s.halt() {
-		return nil
-	}
+	s.halt()
 	return s.store.Delete()
 }
 
