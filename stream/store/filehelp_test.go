@@ -1,7 +1,10 @@
 package store
 
 import (
+	"io"
 	"testing"
+
+	"github.com/rs/zerolog"
 )
 
 // testSegmentSize makes segments hold a handful of small messages, so tests cross segment boundaries,
@@ -35,3 +38,5 @@ func reopenTestFile(t *testing.T, st Store) Store {
 	}
 	return re
 }
+
+func newTestLogger(w io.Writer) zerolog.Logger { return zerolog.New(w) }
