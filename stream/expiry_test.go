@@ -3,6 +3,9 @@ package stream
 import (
 	"encoding/json"
 	"testing"
+	"time"
+
+	"github.com/reactor-nats/reactor/stream/store"
 )
 
 func TestMessageTTLExpires(t *testing.T) {
@@ -67,5 +70,22 @@ func TestUpdateEnforcesLimitsAndRecaptures(t *testing.T) {
 	}
 	if ts.accounted != int64(ts.store.State().Bytes) || ts.accounted != 0 {
 		t.Fatalf("accounted %d, store %d", ts.accounted, ts.store.State().Bytes)
+	}
+}
+
+func TestMaxAgeAppliedAtOpen(t *testing.T) {
+	st := store.NewMemStore()
+	now := time.Now().UnixNano()
+	for _, ts := range []int64{now - int64(time.Hour), now - int64(time.Hour) + 1, now} {
+		if _, err := st.Append("o.a", nil, []byte("x"), ts, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts := openTestStream(t, `{"name":"O","subjects":["o.>"],"storage":"memory","max_age":60000000000}`, st)
+	if s := ts.store.State(); s.Msgs != 1 || s.FirstSeq != 3 {
+		t.Fatalf("after open %d messages from %d, want 1 from 3", s.Msgs, s.FirstSeq)
+	}
+	if ts.accounted != int64(ts.store.State().Bytes) {
+		t.Fatalf("accounted %d, store holds %d", ts.accounted, ts.store.State().Bytes)
 	}
 }

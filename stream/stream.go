@@ -53,9 +53,11 @@ func newStream(a *Account, cfg Config, created time.Time, st store.Store) (*Stre
 	s.dedupe.window = dupWindow(cfg)
 	s.recoverDedupe(time.Now().UnixNano())
 	s.mu.Lock()
-	s.reconcileUsage()
-	s.expire(time.Now().UnixNano())
+	_, err := s.apply(&entry{kind: entryExpire, now: time.Now().UnixNano()}) // what aged while stopped
 	s.mu.Unlock()
+	if err != nil {
+		s.logger().Error().Err(err).Str("stream", s.name).Msg("expiry at open")
+	}
 
 	cancel, err := a.mgr.host.Capture(a.Name(), cfg.Subjects, s)
 	if err != nil {
