@@ -70,6 +70,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzUpgrade -fuzztime=$(FUZZTIME) ./ws/
 	$(GO) test -run='^$$' -fuzz=FuzzFromConfig -fuzztime=$(FUZZTIME) ./cluster/
 	$(GO) test -run='^$$' -fuzz=FuzzDecodeRecord -fuzztime=$(FUZZTIME) ./stream/store/
+	$(GO) test -run='^$$' -fuzz=FuzzAPIRequest -fuzztime=$(FUZZTIME) ./stream/
 
 # Idle-connection cost, reactor vs nats-server: N idle subscribers each (default 10000 and 19000; one
 # count with `make bench-conns N=19000`), results in bench/CONNS.md. Bounded by a 10-minute timeout.
