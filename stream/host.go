@@ -9,7 +9,8 @@ type Host interface {
 	// goroutine (never an event loop) until cancel is called.
 	Listen(account, subject string, handle func(Request)) (cancel func(), err error)
 	// Send publishes msgs as the server, in order. Messages with the same Origin are delivered from that
-	// loop in one batch (pub-acks go back where the publish came from); Origin -1 means any loop.
+	// loop in one batch (pub-acks go back where the publish came from); Origin -1 means any loop. Send
+	// copies what it needs before it returns, so the caller may reuse msgs and their slices at once.
 	Send(msgs []Outbound)
 }
 
