@@ -26,7 +26,7 @@ const (
 	maxSegmentSize      = 1 << 30
 	defaultSyncInterval = 2 * time.Minute
 	flushThreshold      = 1 << 20 // Append writes the buffer out once it holds this much
-	readAhead           = 4 << 10 // one Load reads this much and a second time only for a longer record
+	readAhead           = 512     // one Load reads this much, and once more only for a longer record
 	scanWindow          = 256 << 10
 )
 
