@@ -284,3 +284,35 @@ func TestCorruptLengthResyncs(t *testing.T) {
 		t.Fatalf("Problems = %v", p)
 	}
 }
+
+// TestEraseOverwritesPayload: Remove with erase leaves no trace of the payload in any segment file.
+func TestEraseOverwritesPayload(t *testing.T) {
+	dir := t.TempDir()
+	fs := openFileAt(t, dir, FileConfig{SegmentSize: 1000})
+	fillFile(t, fs, 40)
+	secret := []byte("payload-0000000007")
+	for _, erase := range []bool{false, true} {
+		seq := uint64(7)
+		if !erase {
+			seq = 8
+		}
+		if ok, err := fs.Remove(seq, erase); !ok || err != nil {
+			t.Fatalf("Remove(%d) = %v, %v", seq, ok, err)
+		}
+	}
+	if err := fs.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var found7, found8 bool
+	for _, f := range segFiles(t, dir) {
+		b, _ := os.ReadFile(f)
+		found7 = found7 || bytes.Contains(b, secret)
+		found8 = found8 || bytes.Contains(b, []byte("payload-0000000008"))
+	}
+	if found7 || !found8 {
+		t.Fatalf("erased payload on disk: %v; removed-not-erased payload on disk: %v (want false, true)", found7, found8)
+	}
+	fs = reopenTestFile(t, fs).(*FileStore)
+	wantAll(t, fs, 40, 7, 8)
+	wantGone(t, fs, 7, 8)
+}
