@@ -104,6 +104,7 @@ func (a *account) leave() { a.conns.Add(-1) }
 type accountRegistry struct {
 	mu     sync.RWMutex
 	byName map[string]*account
+	made   func(*account) // called once for each account added, outside the lock
 }
 
 func (r *accountRegistry) init() { r.byName = map[string]*account{} }
@@ -117,11 +118,15 @@ func (r *accountRegistry) get(name string) *account {
 // add registers a unless an account of that name exists, and returns the registered one.
 func (r *accountRegistry) add(a *account) *account {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if have := r.byName[a.name]; have != nil {
+		r.mu.Unlock()
 		return have
 	}
 	r.byName[a.name] = a
+	r.mu.Unlock()
+	if r.made != nil {
+		r.made(a)
+	}
 	return a
 }
 

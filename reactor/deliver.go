@@ -52,7 +52,7 @@ func (c *client) publishIn(acct *account, m *message, depth int) (delivered int)
 				delivered += o.forward(c, m, depth+1)
 			}
 		case *internalSub:
-			o.deliverInternal(acct, m)
+			o.deliverInternal(c, acct, m)
 			delivered++
 		case *streamCapture: // a JetStream stream's subject (jshost.go): stored, and acknowledged from here
 			var hdr []byte

@@ -33,11 +33,15 @@ type internalMsg struct {
 	reply   string
 	hdr     []byte // the header block; nil when the message has none
 	msg     []byte // the payload
+	user    string // who published it, when a client did ($SYS.REQ.USER.INFO answers about them)
 }
 
-// deliverInternal hands a matched message to its service. It runs on the publisher's loop.
-func (is *internalSub) deliverInternal(acct *account, m *message) {
+// deliverInternal hands a matched message, published by from, to its service. It runs on the publisher's loop.
+func (is *internalSub) deliverInternal(from *client, acct *account, m *message) {
 	req := internalMsg{acct: acct, subject: string(m.subject), reply: string(m.reply)}
+	if from.kind == kindClient {
+		req.user = from.user
+	}
 	both := append([]byte(nil), m.msg...) // one copy for header and payload
 	req.msg = both
 	if m.hdrLen > 0 {

@@ -153,6 +153,7 @@ func New(opts Options) (*Server, error) {
 // configured imports, once every account exists so that each finds its exporter.
 func (s *Server) makeAccounts(specs []*auth.AccountSpec) error {
 	s.accounts.init()
+	s.accounts.made = s.installAccountServices
 	for _, spec := range specs {
 		s.accounts.add(accountFromSpec(spec))
 	}

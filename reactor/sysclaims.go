@@ -128,11 +128,12 @@ func (s *Server) respond(req internalMsg, v any) {
 
 func (s *Server) apiInfo() serverAPIInfo {
 	return serverAPIInfo{
-		Name:    s.opts.ServerName,
-		Host:    s.opts.Host,
-		ID:      s.id,
-		Version: ProtocolVersion,
-		Seq:     s.apiSeq.Add(1),
-		Time:    time.Now().UTC(),
+		Name:      s.opts.ServerName,
+		Host:      s.opts.Host,
+		ID:        s.id,
+		Version:   ProtocolVersion,
+		JetStream: s.js != nil,
+		Seq:       s.apiSeq.Add(1),
+		Time:      time.Now().UTC(),
 	}
 }

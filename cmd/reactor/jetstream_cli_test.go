@@ -1,0 +1,80 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestJetStreamCLISessionSameAsNatsServer runs one `nats stream …` session against nats-server and reactor,
+// both daemons with -js on fresh store directories, and requires every command's output (and whether it
+// failed) to be the same once what differs between any two runs is masked: times, server ids, ports, a
+// connection's id and round trip, and the column widths those change.
+func TestJetStreamCLISessionSameAsNatsServer(t *testing.T) {
+	ref := startDaemonBinary(t, natsServerBinary(t), "-js", "-sd", t.TempDir())
+	ours := startDaemonBinary(t, reactorBinary(t), "-js", "-sd", t.TempDir())
+
+	session := [][]string{
+		{"stream", "add", "ORDERS", "--subjects", "orders.>", "--storage", "file", "--defaults"},
+		{"stream", "add", "ORDERS", "--subjects", "other.>", "--storage", "file", "--defaults"}, // 10058
+		{"stream", "add", "OVERLAP", "--subjects", "orders.new", "--defaults"},                  // 10065
+		{"stream", "add", "MEM", "--subjects", "mem.*", "--storage", "memory", "--max-msgs-per-subject", "2", "--defaults"},
+		{"pub", "orders.new", "hello", "--count", "3"},
+		{"pub", "orders.old", "x{{Count}}", "--count", "2"},
+		{"pub", "mem.a", "m{{Count}}", "--count", "3"},
+		{"stream", "info", "ORDERS", "--json"},
+		{"stream", "info", "MEM", "--json"},
+		{"stream", "get", "ORDERS", "2", "--json"},
+		{"stream", "get", "ORDERS", "--last-for", "orders.old", "--json"},
+		{"stream", "rmm", "ORDERS", "1", "-f"},
+		{"stream", "rmm", "ORDERS", "1", "-f"}, // 10057
+		{"stream", "get", "ORDERS", "1"},       // 10037
+		{"stream", "info", "ORDERS", "--json"},
+		{"stream", "purge", "ORDERS", "-f", "--subject", "orders.new"},
+		{"stream", "purge", "MEM", "-f", "--seq", "3"},
+		{"stream", "ls", "--json"},
+		{"stream", "ls"},
+		{"stream", "subjects", "ORDERS"},
+		{"stream", "info", "ORDERS"},
+		{"account", "info"},
+		{"stream", "rm", "ORDERS", "-f"},
+		{"stream", "rm", "MEM", "-f"},
+		{"stream", "ls", "--json"},
+		{"stream", "info", "ORDERS", "--json"},
+	}
+	for _, args := range session {
+		refOut, refErr := ref.natsResult(t, args...)
+		ourOut, ourErr := ours.natsResult(t, args...)
+		if (refErr == nil) != (ourErr == nil) {
+			t.Errorf("nats %s: nats-server err %v, reactor err %v\nnats-server:\n%s\nreactor:\n%s", strings.Join(args, " "),
+				refErr, ourErr, refOut, ourOut)
+			continue
+		}
+		if r, o := maskRunDetails(refOut), maskRunDetails(ourOut); r != o {
+			t.Errorf("nats %s differs\nnats-server:\n%s\nreactor:\n%s", strings.Join(args, " "), r, o)
+		}
+	}
+}
+
+// What differs between two runs of the same session on two servers, masked by maskRunDetails.
+var runDetails = []struct {
+	pattern *regexp.Regexp
+	mask    string
+}{
+	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)`), "<time>"},
+	{regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d`), "<time>"},
+	{regexp.MustCompile(`\b\d\d:\d\d:\d\d\b`), "<time>"},
+	{regexp.MustCompile(`\bN[A-Z0-9]{55}\b`), "<server id>"},
+	{regexp.MustCompile(`127\.0\.0\.1:\d+`), "<addr>"},
+	{regexp.MustCompile(`(Client ID|RTT): .*`), "$1: <masked>"},
+	{regexp.MustCompile(`\b\d+(\.\d+)?(ns|µs|us|ms|s)\b`), "<duration>"},
+	{regexp.MustCompile(`─+`), "─"},
+	{regexp.MustCompile(`[ \t]+`), " "},
+}
+
+func maskRunDetails(out string) string {
+	for _, d := range runDetails {
+		out = d.pattern.ReplaceAllString(out, d.mask)
+	}
+	return strings.TrimSpace(out)
+}
