@@ -128,6 +128,21 @@ func decode(data []byte, v any) *APIError {
 	return nil
 }
 
+// requestedStream decodes a request's body into into and finds the stream the subject names. Where a
+// body is required (the requests that select a message), an empty one is nats-server's "bad request".
+func (a *Account) requestedStream(req Request, name string, into any, bodyRequired bool) (*Stream, *APIError) {
+	if bodyRequired && emptyRequest(req.Data) {
+		return nil, ErrBadRequest
+	}
+	if e := decode(req.Data, into); e != nil {
+		return nil, e
+	}
+	if s := a.Stream(name); s != nil {
+		return s, nil
+	}
+	return nil, ErrStreamNotFound
+}
+
 // jsonProblem is 10025 in nats-server's words for what the decoder found.
 func jsonProblem(err error) *APIError {
 	msg := err.Error()

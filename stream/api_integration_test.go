@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/reactor-nats/reactor/internal/testref"
+	"github.com/reactor-nats/reactor/stream"
 )
 
 // The stream API through nats.go's jetstream package, on reactor and on the reference nats-server: the
@@ -206,30 +207,7 @@ func generic(t *testing.T, v any) any {
 	if err := json.Unmarshal(b, &out); err != nil {
 		t.Fatal(err)
 	}
-	return blankVolatile(out)
-}
-
-func blankVolatile(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, x := range v {
-			switch k {
-			case "created", "ts", "first_ts", "last_ts":
-				if s, ok := x.(string); ok && s != "0001-01-01T00:00:00Z" {
-					v[k] = "<time>"
-				}
-			case "leader":
-				v[k] = "<server>"
-			default:
-				v[k] = blankVolatile(x)
-			}
-		}
-	case []any:
-		for i, x := range v {
-			v[i] = blankVolatile(x)
-		}
-	}
-	return v
+	return stream.Normalise(out)
 }
 
 func TestStreamAPIThroughNatsGoMatchesReference(t *testing.T) {

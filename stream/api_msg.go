@@ -53,26 +53,16 @@ type msgGetResponse struct {
 
 func (a *Account) apiMsgGet(req Request, name string, r apiResponse) response {
 	resp := &msgGetResponse{apiResponse: r}
-	if emptyRequest(req.Data) {
-		resp.Error = ErrBadRequest
-		return resp
-	}
 	var gr msgGetRequest
-	if resp.Error = decode(req.Data, &gr); resp.Error != nil {
-		return resp
+	s, e := a.requestedStream(req, name, &gr, true)
+	if e == nil {
+		var m store.Msg
+		if m, e = gr.load(s.Store()); e == nil {
+			resp.uncounted = true
+			resp.Message = &storedMsg{Subject: m.Subject, Seq: m.Seq, Header: m.Hdr, Data: m.Data, Time: nsTime(m.Time)}
+		}
 	}
-	s := a.Stream(name)
-	if s == nil {
-		resp.Error = ErrStreamNotFound
-		return resp
-	}
-	m, e := gr.load(s.Store())
-	if e != nil {
-		resp.Error = e
-		return resp
-	}
-	resp.uncounted = true
-	resp.Message = &storedMsg{Subject: m.Subject, Seq: m.Seq, Header: m.Hdr, Data: m.Data, Time: nsTime(m.Time)}
+	resp.Error = e
 	return resp
 }
 
@@ -83,17 +73,10 @@ type msgDeleteRequest struct {
 
 func (a *Account) apiMsgDelete(req Request, name string, r apiResponse) response {
 	resp := &successResponse{apiResponse: r}
-	if emptyRequest(req.Data) {
-		resp.Error = ErrBadRequest
-		return resp
-	}
 	var dr msgDeleteRequest
-	if resp.Error = decode(req.Data, &dr); resp.Error != nil {
-		return resp
-	}
-	s := a.Stream(name)
-	if s == nil {
-		resp.Error = ErrStreamNotFound
+	s, e := a.requestedStream(req, name, &dr, true)
+	if e != nil {
+		resp.Error = e
 		return resp
 	}
 	cfg := s.Config()

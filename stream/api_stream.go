@@ -198,12 +198,9 @@ type streamInfoResponse struct {
 func (a *Account) apiStreamInfo(req Request, name string, r apiResponse) response {
 	resp := &streamInfoResponse{apiResponse: r}
 	var ir streamInfoRequest
-	if resp.Error = decode(req.Data, &ir); resp.Error != nil {
-		return resp
-	}
-	s := a.Stream(name)
-	if s == nil {
-		resp.Error = ErrStreamNotFound
+	s, e := a.requestedStream(req, name, &ir, false)
+	if e != nil {
+		resp.Error = e
 		return resp
 	}
 	info := responseInfo(s, a.mgr.opts.ServerName)
@@ -284,13 +281,12 @@ type streamPurgeResponse struct {
 func (a *Account) apiStreamPurge(req Request, name string, r apiResponse) response {
 	resp := &streamPurgeResponse{apiResponse: r}
 	var pr streamPurgeRequest
-	if resp.Error = decode(req.Data, &pr); resp.Error != nil {
+	s, e := a.requestedStream(req, name, &pr, false)
+	if e != nil {
+		resp.Error = e
 		return resp
 	}
-	s := a.Stream(name)
-	switch cfg := streamConfig(s); {
-	case s == nil:
-		resp.Error = ErrStreamNotFound
+	switch cfg := s.Config(); {
 	case pr.Seq > 0 && pr.Keep > 0:
 		resp.Error = ErrBadRequest
 	case cfg.Sealed:
@@ -308,14 +304,6 @@ func (a *Account) apiStreamPurge(req Request, name string, r apiResponse) respon
 		resp.Success, resp.Purged = true, n
 	}
 	return resp
-}
-
-// streamConfig is s's configuration, or the zero one when s is nil.
-func streamConfig(s *Stream) Config {
-	if s == nil {
-		return Config{}
-	}
-	return s.Config()
 }
 
 type streamNamesRequest struct {

@@ -325,6 +325,9 @@ func recordReference(t *testing.T, url string) {
 	}
 }
 
+// Normalise is normalise for the external tests (package stream_test).
+var Normalise = normalise
+
 // normalise replaces what differs between any two runs: times (other than Go's zero time, which says
 // "never") and the server's name.
 func normalise(v any) any {
