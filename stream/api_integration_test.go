@@ -196,27 +196,13 @@ func unwrap(err error) error {
 	return u.Unwrap()
 }
 
-// generic turns a result into plain JSON values with times and the server's name replaced.
-func generic(t *testing.T, v any) any {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
-	return stream.Normalise(out)
-}
-
 func TestStreamAPIThroughNatsGoMatchesReference(t *testing.T) {
 	_, refJS := runReferenceJetStream(t)
 	_, js := runJetStream(t)
 	want := apiCalls(t, refJS)
 	got := apiCalls(t, js)
 	for call, w := range want {
-		g, w := generic(t, got[call]), generic(t, w)
+		g, w := stream.NormalisedJSON(t, got[call]), stream.NormalisedJSON(t, w)
 		if !reflect.DeepEqual(g, w) {
 			gb, _ := json.Marshal(g)
 			wb, _ := json.Marshal(w)

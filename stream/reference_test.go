@@ -325,8 +325,8 @@ func recordReference(t *testing.T, url string) {
 	}
 }
 
-// Normalise is normalise for the external tests (package stream_test).
-var Normalise = normalise
+// NormalisedJSON is v as plain JSON values, normalised: for the external tests (package stream_test).
+func NormalisedJSON(t testing.TB, v any) any { return normalise(roundTrip(t, v)) }
 
 // normalise replaces what differs between any two runs: times (other than Go's zero time, which says
 // "never") and the server's name.
