@@ -31,6 +31,41 @@ type account struct {
 
 	terms atomic.Pointer[accountTerms]
 	conns atomic.Int64 // client connections bound to it
+
+	// The server's own entries in subs (internal services, JetStream's API and stream captures), inserted
+	// and removed so far: monitoring and the subscription limit count clients' subscriptions only.
+	ownInserts, ownRemoves atomic.Uint64
+}
+
+// insertOwn puts one of the server's own entries into the account's index.
+func (a *account) insertOwn(e *subtrie.Subscription) error {
+	if err := a.subs.Insert(e); err != nil {
+		return err
+	}
+	a.ownInserts.Add(1)
+	return nil
+}
+
+// removeOwn takes out an entry insertOwn put in.
+func (a *account) removeOwn(e *subtrie.Subscription) {
+	if a.subs.Remove(e) == nil {
+		a.ownRemoves.Add(1)
+	}
+}
+
+// subscriptionCount is how many subscriptions the account's clients (and imports) hold.
+func (a *account) subscriptionCount() int {
+	return a.subs.Count() - int(a.ownInserts.Load()-a.ownRemoves.Load())
+}
+
+// subscriptionStats are the index's statistics without the server's own entries.
+func (a *account) subscriptionStats() subtrie.Stats {
+	st := a.subs.Stats()
+	inserts, removes := a.ownInserts.Load(), a.ownRemoves.Load()
+	st.Subscriptions -= int(inserts - removes)
+	st.Inserts -= inserts
+	st.Removes -= removes
+	return st
 }
 
 // accountTerms are an account's limits, expiry and exports, from its spec. Immutable: an update stores a

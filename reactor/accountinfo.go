@@ -25,7 +25,7 @@ func (s *Server) Accounts() []AccountInfo {
 	})
 	var out []AccountInfo
 	for _, a := range s.accounts.all() {
-		out = append(out, AccountInfo{Name: a.name, Connections: conns[a], Subs: a.subs.Stats()})
+		out = append(out, AccountInfo{Name: a.name, Connections: conns[a], Subs: a.subscriptionStats()})
 	}
 	return out
 }

@@ -198,7 +198,7 @@ func (c *client) subscriptionLimitReached() bool {
 		return true
 	}
 	max := c.acct.cur().limits.MaxSubscriptions
-	return max >= 0 && int64(c.acct.subs.Count()) >= max
+	return max >= 0 && int64(c.acct.subscriptionCount()) >= max
 }
 
 // processUnsub removes a subscription now, or after max deliveries in all when max is positive (a max that

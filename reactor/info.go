@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/reactor-nats/reactor/auth"
+	"github.com/reactor-nats/reactor/stream"
 )
 
 // ProtocolVersion is the nats-server release whose client protocol reactor speaks. INFO reports it as
@@ -31,6 +32,7 @@ type serverInfo struct {
 	TLSVerify    bool   `json:"tls_verify,omitempty"`
 	TLSAvailable bool   `json:"tls_available,omitempty"`
 	MaxPayload   int    `json:"max_payload"`
+	JetStream    bool   `json:"jetstream,omitempty"`
 	LameDuckMode bool   `json:"ldm,omitempty"`
 }
 
@@ -62,6 +64,7 @@ func (s *Server) newInfo(maxPayload int, auth *auth.Authenticator, ldm bool) *in
 		TLSVerify:    s.opts.TLS != nil && s.opts.TLS.Verify,
 		TLSAvailable: s.opts.TLS != nil && s.opts.TLS.AllowNonTLS,
 		MaxPayload:   maxPayload,
+		JetStream:    s.opts.JetStream != nil,
 		LameDuckMode: ldm,
 	})
 }
@@ -119,7 +122,10 @@ func (t infoTemplate) appendClientFields(dst []byte, cid uint64, ip string) []by
 	dst = append(dst, `,"client_id":`...)
 	dst = strconv.AppendUint(dst, cid, 10)
 	dst = append(dst, `,"client_ip":`...)
-	return strconv.AppendQuote(dst, ip)
+	dst = strconv.AppendQuote(dst, ip)
+	// The JetStream API level this server serves, which nats-server announces whether or not JetStream is on.
+	dst = append(dst, `,"api_lvl":`...)
+	return strconv.AppendInt(dst, stream.APILevel, 10)
 }
 
 func (t infoTemplate) suffixFor(ws bool) []byte {

@@ -60,7 +60,7 @@ func (s *Server) subscribeInternal(acct *account, subject string, handle func(in
 func installInternal(acct *account, subject string, queue *workQueue, handle func(internalMsg)) (*internalSub, error) {
 	is := &internalSub{queue: queue, handle: handle}
 	is.entry = subtrie.Subscription{Subject: subject, Owner: is}
-	if err := acct.subs.Insert(&is.entry); err != nil {
+	if err := acct.insertOwn(&is.entry); err != nil {
 		return nil, err
 	}
 	return is, nil

@@ -38,14 +38,14 @@ func (h jsHost) Capture(account string, subjects []string, in stream.Ingest) (ca
 	caps := make([]*streamCapture, 0, len(subjects))
 	remove := func() {
 		for _, sc := range caps {
-			_ = acct.subs.Remove(&sc.entry)
+			acct.removeOwn(&sc.entry)
 			h.s.announceInterest(acct, sc.entry.Subject, false)
 		}
 	}
 	for _, subject := range subjects {
 		sc := &streamCapture{in: in}
 		sc.entry = subtrie.Subscription{Subject: subject, Owner: sc}
-		if err := acct.subs.Insert(&sc.entry); err != nil {
+		if err := acct.insertOwn(&sc.entry); err != nil {
 			remove()
 			return nil, fmt.Errorf("capture %q in account %s: %w", subject, account, err)
 		}
@@ -69,7 +69,7 @@ func (h jsHost) Listen(account, subject string, handle func(stream.Request)) (ca
 		return nil, fmt.Errorf("listen on %q in account %s: %w", subject, account, err)
 	}
 	var once sync.Once
-	return func() { once.Do(func() { _ = acct.subs.Remove(&is.entry) }) }, nil
+	return func() { once.Do(func() { acct.removeOwn(&is.entry) }) }, nil
 }
 
 // Send implements stream.Host: one batch, and so one Execute and one endCallback, per origin loop.

@@ -106,7 +106,7 @@ func (s *Server) Stats() Stats {
 	st.Total = s.total.Load()
 	st.Stale = s.stale.Load()
 	for _, a := range s.accounts.all() {
-		st.Subscriptions += a.subs.Count()
+		st.Subscriptions += a.subscriptionCount()
 	}
 	return st
 }
