@@ -95,7 +95,11 @@ type Store interface {
 
 // MsgSize is the bytes nats-server's file store counts for a message.
 func MsgSize(subject string, hdr, data []byte) uint64 {
-	return uint64(len(subject) + len(hdr) + len(data) + 30)
+	size := uint64(len(subject) + len(hdr) + len(data) + 30)
+	if len(hdr) > 0 {
+		size += 4 // nats-server frames a header block with its length
+	}
+	return size
 }
 
 // MemMsgSize is the bytes nats-server's memory store counts for a message.
