@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -141,6 +142,9 @@ func storeDirOf(cfg RecoveryConfig, st Starter) string {
 // fillStore starts st on a fresh store at dir, publishes cfg.Msgs messages into a file stream with
 // PublishAsync, checks that the stream holds them all and stops the server cleanly.
 func fillStore(ctx context.Context, st Starter, dir string, cfg RecoveryConfig) (Sample, error) {
+	if err := os.RemoveAll(dir); err != nil {
+		return Sample{}, err
+	}
 	srv, err := StartJetStream(st, dir)
 	if err != nil {
 		return Sample{}, err
@@ -204,8 +208,8 @@ func recoverStore(ctx context.Context, st Starter, dir string, msgs int) (recove
 		select {
 		case <-ctx.Done():
 			return recovery{}, fmt.Errorf("%s: not recovered: %v: %w", srv.Name, lastErr, context.Cause(ctx))
-		case <-cs.failed:
-			return recovery{}, fmt.Errorf("%s: connection failed while recovering: %v", srv.Name, lastErr)
+		case failure := <-cs.failed:
+			return recovery{}, fmt.Errorf("%s: %w (while recovering: %v)", srv.Name, failure, lastErr)
 		case <-time.After(recoveryPoll):
 		}
 	}

@@ -38,14 +38,19 @@ func (a *Account) Limits() AccountLimits {
 
 func (a *Account) setLimits(l AccountLimits) { a.limits.Store(&l) }
 
-// room reports whether the account, and the server, can take n more bytes of storage kind st. A limit
-// below zero is none (an account's -1); so is a server limit of zero (a Manager not made by NewManager).
-func (a *Account) room(st StorageType, n uint64) bool {
+// room refuses a message of n bytes of storage kind st that the account or the server cannot take, with
+// nats-server's error: the account's limit refuses what would pass it (10002), the server's only once its
+// usage is already past (10023; observed: three 400 KB messages accepted under a 1 MB max_file_store). A
+// limit below zero is none (an account's -1); so is a server limit of zero (a Manager not made by NewManager).
+func (a *Account) room(st StorageType, n uint64) *APIError {
 	acctMax, serverMax := a.maxBytes(st)
 	if acctMax >= 0 && a.usage.of(st).Load()+int64(n) > acctMax {
-		return false
+		return ErrAccountResources
 	}
-	return serverMax <= 0 || a.mgr.total.of(st).Load()+int64(n) <= serverMax
+	if serverMax > 0 && a.mgr.total.of(st).Load() > serverMax {
+		return ErrInsufficientResource
+	}
+	return nil
 }
 
 // maxBytes is the account's and the server's limit on storage kind st.

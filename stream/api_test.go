@@ -226,20 +226,26 @@ func TestRoomCountsAccountAndServerLimits(t *testing.T) {
 	limits.MaxStore = 100
 	env := newAPIEnvAt(t, t.TempDir(), limits)
 	a := env.mgr.Account("A")
-	if !a.room(FileStorage, 100) || a.room(FileStorage, 101) {
+	if a.room(FileStorage, 100) != nil || a.room(FileStorage, 101) != ErrAccountResources {
 		t.Error("account limit of 100 bytes not applied")
 	}
 	a.used(FileStorage, 60)
-	if a.room(FileStorage, 41) || !a.room(FileStorage, 40) {
+	if a.room(FileStorage, 41) != ErrAccountResources || a.room(FileStorage, 40) != nil {
 		t.Error("60 bytes used: 40 more fit, 41 do not")
 	}
 	if st := env.mgr.Stats(); st.Storage != 60 || st.Memory != 0 {
 		t.Errorf("server usage %+v: want 60 bytes of storage", st)
 	}
+	// The server's limit refuses only once usage is past it, as nats-server's does.
 	serverMax := env.mgr.opts.MaxMemory
-	if !a.room(MemoryStorage, uint64(serverMax)) || a.room(MemoryStorage, uint64(serverMax)+1) {
-		t.Error("server's max_memory not applied to an unlimited account")
+	if a.room(MemoryStorage, uint64(serverMax)+1) != nil {
+		t.Error("server's max_memory refused a message while usage was under it")
 	}
+	a.used(MemoryStorage, serverMax+1)
+	if a.room(MemoryStorage, 1) != ErrInsufficientResource {
+		t.Error("server's max_memory not applied to an unlimited account once usage passed it")
+	}
+	a.used(MemoryStorage, -(serverMax + 1))
 	a.used(FileStorage, -60)
 	if st := env.mgr.Stats(); st.Storage != 0 {
 		t.Errorf("usage after release %d", st.Storage)

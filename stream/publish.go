@@ -88,9 +88,7 @@ func (s *Stream) check(e *entry) (v verdict) {
 	if v.err = s.checkDiscardNew(e.subject, size); v.err != nil {
 		return v
 	}
-	if !s.acct.room(cfg.Storage, size) {
-		v.err = ErrAccountResources
-	}
+	v.err = s.acct.room(cfg.Storage, size)
 	return v
 }
 
