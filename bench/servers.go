@@ -59,6 +59,10 @@ func StartNatsServer(bin string, extraArgs ...string) (*Server, error) {
 	return start("nats-server", bin, extraArgs...)
 }
 
+// startTimeout bounds how long a server may take to serve after exec: long, because a server recovering a
+// large JetStream store may listen only once it has recovered (reactor does).
+const startTimeout = 60 * time.Second
+
 func start(name, bin string, extraArgs ...string) (*Server, error) {
 	port, err := freePort()
 	if err != nil {
@@ -79,7 +83,7 @@ func start(name, bin string, extraArgs ...string) (*Server, error) {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
 	go func() { s.waitErr = s.cmd.Wait(); close(s.done) }()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(startTimeout)
 	for {
 		c, err := net.DialTimeout("tcp", s.Addr, time.Second)
 		if err == nil {
