@@ -44,10 +44,21 @@ func (s *Server) startJetStream() error {
 		return fmt.Errorf("jetstream: %w", err)
 	}
 	s.js = m
+	enabled := map[string]bool{}
 	for _, a := range s.jetStreamAccounts() {
 		if err := m.EnableAccount(a.name, a.limits); err != nil {
 			s.stopJetStream()
 			return fmt.Errorf("jetstream: account %s: %w", a.name, err)
+		}
+		enabled[a.name] = true
+	}
+	// The other accounts (not the system account) are told JetStream is not enabled for them.
+	for _, a := range s.accounts.all() {
+		if !enabled[a.name] && a.name != s.sysName {
+			if err := m.ServeDisabled(a.name); err != nil {
+				s.stopJetStream()
+				return fmt.Errorf("jetstream: account %s: %w", a.name, err)
+			}
 		}
 	}
 	return nil

@@ -36,19 +36,31 @@ type endpoint struct {
 	typ    string // the response's type, after io.nats.jetstream.api.v1.
 	named  bool   // the subject ends with a stream name
 	handle func(a *Account, req Request, name string, resp apiResponse) response
+	// blank is the endpoint's response with nothing but r filled in: the shape a refusal takes before the
+	// request is looked at (disabled.go).
+	blank func(r apiResponse) response
 }
 
+func blankPlain(r apiResponse) response   { return &r }
+func blankStream(r apiResponse) response  { return &streamResponse{apiResponse: r} }
+func blankSuccess(r apiResponse) response { return &successResponse{apiResponse: r} }
+
 var endpoints = []endpoint{
-	{prefix: "INFO", typ: "account_info_response", handle: (*Account).apiAccountInfo},
-	{prefix: "STREAM.CREATE.", typ: "stream_create_response", named: true, handle: (*Account).apiStreamCreate},
-	{prefix: "STREAM.UPDATE.", typ: "stream_update_response", named: true, handle: (*Account).apiStreamUpdate},
-	{prefix: "STREAM.INFO.", typ: "stream_info_response", named: true, handle: (*Account).apiStreamInfo},
-	{prefix: "STREAM.DELETE.", typ: "stream_delete_response", named: true, handle: (*Account).apiStreamDelete},
-	{prefix: "STREAM.PURGE.", typ: "stream_purge_response", named: true, handle: (*Account).apiStreamPurge},
-	{prefix: "STREAM.NAMES", typ: "stream_names_response", handle: (*Account).apiStreamNames},
-	{prefix: "STREAM.LIST", typ: "stream_list_response", handle: (*Account).apiStreamList},
-	{prefix: "STREAM.MSG.GET.", typ: "stream_msg_get_response", named: true, handle: (*Account).apiMsgGet},
-	{prefix: "STREAM.MSG.DELETE.", typ: "stream_msg_delete_response", named: true, handle: (*Account).apiMsgDelete},
+	{prefix: "INFO", typ: "account_info_response", handle: (*Account).apiAccountInfo, blank: blankPlain},
+	{prefix: "STREAM.CREATE.", typ: "stream_create_response", named: true, handle: (*Account).apiStreamCreate, blank: blankStream},
+	{prefix: "STREAM.UPDATE.", typ: "stream_update_response", named: true, handle: (*Account).apiStreamUpdate, blank: blankStream},
+	{prefix: "STREAM.INFO.", typ: "stream_info_response", named: true, handle: (*Account).apiStreamInfo,
+		blank: func(r apiResponse) response { return &streamInfoResponse{apiResponse: r} }},
+	{prefix: "STREAM.DELETE.", typ: "stream_delete_response", named: true, handle: (*Account).apiStreamDelete, blank: blankSuccess},
+	{prefix: "STREAM.PURGE.", typ: "stream_purge_response", named: true, handle: (*Account).apiStreamPurge,
+		blank: func(r apiResponse) response { return &streamPurgeResponse{apiResponse: r} }},
+	{prefix: "STREAM.NAMES", typ: "stream_names_response", handle: (*Account).apiStreamNames,
+		blank: func(r apiResponse) response { return &streamNamesResponse{apiResponse: r} }},
+	{prefix: "STREAM.LIST", typ: "stream_list_response", handle: (*Account).apiStreamList,
+		blank: func(r apiResponse) response { return &streamListResponse{apiResponse: r, Streams: []*StreamInfo{}} }},
+	{prefix: "STREAM.MSG.GET.", typ: "stream_msg_get_response", named: true, handle: (*Account).apiMsgGet,
+		blank: func(r apiResponse) response { return &msgGetResponse{apiResponse: r} }},
+	{prefix: "STREAM.MSG.DELETE.", typ: "stream_msg_delete_response", named: true, handle: (*Account).apiMsgDelete, blank: blankSuccess},
 }
 
 // handleAPI serves one request on $JS.API.>: it finds the endpoint, counts the request, runs it and
