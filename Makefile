@@ -6,7 +6,7 @@ BIN       := $(CURDIR)/bin
 NATS_CLI_VERSION    := v0.5.0
 NATS_SERVER_VERSION := v2.15.2
 # Packages where concurrency lives run under the race detector.
-RACE_PKGS := ./reactor/... ./subtrie/... ./auth/... ./monitor/... ./tlsconn/... ./ws/... ./cluster/...
+RACE_PKGS := ./reactor/... ./stream/... ./subtrie/... ./auth/... ./monitor/... ./tlsconn/... ./ws/... ./cluster/...
 FUZZTIME  ?= 60s
 
 .PHONY: all build run test test-race test-short tools bench fuzz lint clean

@@ -206,7 +206,7 @@ func TestSlowCredentialCheckDoesNotHoldUpTheLoop(t *testing.T) {
 	hash, _ := bcrypt.GenerateFromPassword([]byte("slow"), 11) // a hundred milliseconds or more to check
 	s := authServer(t, `authorization { timeout: 60, users: [{user: u, password: "`+string(hash)+`"}] }`,
 		Options{EventLoops: 1}) // one loop: the waiting client and the busy one share it
-	busy, err := nats.Connect(s.clientURL(), nats.UserInfo("u", "slow"))
+	busy, err := nats.Connect(s.clientURL(), nats.UserInfo("u", "slow"), nats.Timeout(time.Minute)) // bcrypt under -race on a busy machine
 	if err != nil {
 		t.Fatal(err)
 	}
