@@ -15,7 +15,6 @@
 //     it truncates a torn last record, reports a corrupt record with file and offset and serves
 //     everything else; it never panics on what it reads.
 //
-// //
 // # The file store's format
 //
 // A store directory holds msgs/<id>.seg segment files (ids ascending with sequence) and, beside each
