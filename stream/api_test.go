@@ -142,7 +142,7 @@ func TestUnreadableStreamDirectoriesAreSkipped(t *testing.T) {
 func TestManagerResolvesDefaultsAsNatsServer(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	m, err := NewManager(Options{Logger: zerolog.Nop()}, newAPIHost())
+	m, err := NewManager(Options{Logger: zerolog.Nop()}, newTestHost())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestManagerResolvesDefaultsAsNatsServer(t *testing.T) {
 		t.Errorf("max store %d: want about 75%% of the %d bytes free", opts.MaxStore, free)
 	}
 
-	given, err := NewManager(Options{StoreDir: tmp, MaxMemory: 1 << 20, MaxStore: 2 << 20, SyncInterval: time.Second}, newAPIHost())
+	given, err := NewManager(Options{StoreDir: tmp, MaxMemory: 1 << 20, MaxStore: 2 << 20, SyncInterval: time.Second}, newTestHost())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,12 +303,12 @@ func TestUnsupportedFeaturesAreRefusedByName(t *testing.T) {
 
 func TestRequestsWithoutReplyAreServedSilently(t *testing.T) {
 	env := newAPIEnv(t)
-	env.host.listeners["A"](Request{Account: "A", Subject: "$JS.API.STREAM.CREATE.Q", Data: []byte(`{"name":"Q"}`)})
+	env.host.listener("A")(Request{Account: "A", Subject: "$JS.API.STREAM.CREATE.Q", Data: []byte(`{"name":"Q"}`)})
 	if env.mgr.Account("A").Stream("Q") == nil {
 		t.Fatal("create without a reply did not create")
 	}
-	if len(env.host.sent) != 0 {
-		t.Errorf("sent %v with no reply subject", env.host.sent)
+	if sends := env.host.sendCalls(); len(sends) != 0 {
+		t.Errorf("sent %v with no reply subject", sends)
 	}
 }
 

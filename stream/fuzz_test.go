@@ -16,7 +16,7 @@ func FuzzAPIRequest(f *testing.F) {
 		}
 	}
 	env := newAPIEnv(f)
-	handle := env.host.listeners["A"]
+	handle := env.host.listener("A")
 	f.Fuzz(func(t *testing.T, suffix string, body []byte) {
 		env.n++
 		reply := "_INBOX.fuzz"

@@ -53,10 +53,7 @@ func TestIngestConcurrentPublishersKeepTheirOrder(t *testing.T) {
 		}
 	}
 	// No reply, no ack.
-	ts.host.mu.Lock()
-	sends := len(ts.host.sends)
-	ts.host.mu.Unlock()
-	if sends != 0 {
+	if sends := len(ts.host.sendCalls()); sends != 0 {
 		t.Fatalf("%d Sends for publishes without a reply", sends)
 	}
 	waitFor(t, "the writer to end", func() bool {
@@ -81,14 +78,13 @@ func TestIngestAcksGoBackToTheirLoopInOneSendPerBatch(t *testing.T) {
 		}
 	}
 	// The writer took what was pending when it started, stalled on the lock, and took the rest at once.
-	ts.host.mu.Lock()
-	defer ts.host.mu.Unlock()
+	sends := ts.host.sendCalls()
 	total := 0
-	for _, send := range ts.host.sends {
+	for _, send := range sends {
 		total += len(send)
 	}
-	if len(ts.host.sends) > 2 || total != 10 {
-		t.Fatalf("%d acks in %d Sends, want 10 in at most 2", total, len(ts.host.sends))
+	if len(sends) > 2 || total != 10 {
+		t.Fatalf("%d acks in %d Sends, want 10 in at most 2", total, len(sends))
 	}
 }
 
@@ -101,10 +97,8 @@ func TestIngestNoAckStreamSendsNothing(t *testing.T) {
 		defer ts.in.mu.Unlock()
 		return !ts.in.running
 	})
-	ts.host.mu.Lock()
-	defer ts.host.mu.Unlock()
-	if len(ts.host.sends) != 0 {
-		t.Fatalf("no_ack stream sent %v", ts.host.sends)
+	if sends := ts.host.sendCalls(); len(sends) != 0 {
+		t.Fatalf("no_ack stream sent %v", sends)
 	}
 }
 
@@ -159,7 +153,7 @@ func (f *failingStore) Flush() error {
 
 func TestFullDiskFailsThePublishNotTheStream(t *testing.T) {
 	fs := &failingStore{MemStore: store.NewMemStore()}
-	host := newFakeHost()
+	host := newTestHost()
 	s, err := newStream(newTestAccount(host), Config{Name: "D", Subjects: []string{"d.>"}}, time.Now(), fs)
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +192,7 @@ func TestFailAboveKeepsWhatTheStoreKept(t *testing.T) {
 
 // countingHost counts acks; the benchmarks' host.
 type countingHost struct {
-	*fakeHost
+	*testHost
 	acks atomic.Int64
 }
 
@@ -232,7 +226,7 @@ func BenchmarkIngest128BFile(b *testing.B) {
 // benchIngest publishes 128-byte messages with a reply as fast as Enqueue takes them, and times until
 // every one is stored and acknowledged.
 func benchIngest(b *testing.B, storage StorageType, st store.Store) {
-	host := &countingHost{fakeHost: newFakeHost()}
+	host := &countingHost{testHost: newTestHost()}
 	s, err := newStream(newTestAccount(host), Config{Name: "B", Subjects: []string{"b.>"}, Storage: storage}, time.Now(), st)
 	if err != nil {
 		b.Fatal(err)

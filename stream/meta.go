@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/reactor-nats/reactor/stream/store"
 )
 
 // A file stream's directory holds its configuration and creation time in metaFile, and its messages in
@@ -48,7 +50,7 @@ func writeMeta(dir string, cfg Config, created time.Time) error {
 	if err := os.Rename(tmp, filepath.Join(dir, metaFile)); err != nil {
 		return err
 	}
-	return syncDir(dir)
+	return store.SyncDir(dir)
 }
 
 // readMeta reads and checks what writeMeta stored in dir.
@@ -85,13 +87,4 @@ func writeSynced(path string, content []byte) error {
 		return err
 	}
 	return f.Close()
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

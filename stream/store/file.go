@@ -517,12 +517,14 @@ func (fs *FileStore) syncLocked() error {
 	}
 	if fs.dirDirty {
 		fs.dirDirty = false
-		return syncDir(fs.msgDir)
+		return SyncDir(fs.msgDir)
 	}
 	return nil
 }
 
-func syncDir(dir string) error {
+// SyncDir fsyncs directory dir, so that the files created, renamed or removed in it survive a crash.
+// The stream package makes its meta file durable with it too.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

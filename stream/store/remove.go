@@ -152,14 +152,20 @@ func (fs *FileStore) erase(v victim) {
 func (fs *FileStore) SkipTo(seq uint64) error {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	if fs.closed {
-		return ErrClosed
-	}
-	if err := fs.flushLocked(); err != nil {
+	if err := fs.flushOpen(); err != nil {
 		return err
 	}
 	_, err := fs.compactTo(seq)
 	return err
+}
+
+// flushOpen writes the buffer out before a removal, which reads and rewrites what is on disk; ErrClosed
+// once the store is closed. fs.mu is held.
+func (fs *FileStore) flushOpen() error {
+	if fs.closed {
+		return ErrClosed
+	}
+	return fs.flushLocked()
 }
 
 // compactTo removes every message below upTo; beyond LastSeq it moves the next sequence to upTo.
@@ -413,10 +419,7 @@ func (fs *FileStore) rewrite(sg *segment) error {
 func (fs *FileStore) Purge(filter string, upTo, keep uint64) (uint64, error) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	if fs.closed {
-		return 0, ErrClosed
-	}
-	if err := fs.flushLocked(); err != nil {
+	if err := fs.flushOpen(); err != nil {
 		return 0, err
 	}
 	if matchesAll(filter) {
@@ -480,10 +483,7 @@ func (fs *FileStore) nthNewest(n uint64) uint64 {
 func (fs *FileStore) ExpireBefore(cutoff int64) (uint64, error) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	if fs.closed {
-		return 0, ErrClosed
-	}
-	if err := fs.flushLocked(); err != nil {
+	if err := fs.flushOpen(); err != nil {
 		return 0, err
 	}
 	// boundary: everything below it goes (no message with a TTL of its own before it); extra: the
