@@ -45,4 +45,6 @@
 //   - A pub-ack is sent only after the store's Flush returned for its message: an ack never precedes its
 //     message reaching the OS. A full disk fails the publishes the store took back, never the stream.
 //   - The duplicate window is rebuilt at open from the stored messages' Nats-Msg-Id headers within it.
+//   - A stream holds at most maxPendingBytes for its writer: publishers that outrun the disk get
+//     "insufficient resources" acks past it rather than growing the server's memory without bound.
 package stream

@@ -12,6 +12,11 @@ import (
 // uses less than a quarter of it, so one burst does not pin its memory for the stream's life.
 const maxKeptArena = 4 << 20
 
+// maxPendingBytes bounds what one stream holds for its writer. Publishers faster than the disk (a core
+// publish without a reply is never held back by acks) would otherwise grow the batch without bound; past
+// it a publish is refused, keeping only its reply subject, and its ack says insufficient resources.
+const maxPendingBytes = 64 << 20
+
 // pendingBatch is captured publishes waiting for the writer: their bytes back to back in one arena and
 // their offsets. Two of them alternate: loops fill one while the writer stores the other, and both are
 // reused, so capturing allocates nothing once they have grown to the traffic.
@@ -27,6 +32,7 @@ type pendingMsg struct {
 	subjLen, replyLen, dataLen int32
 	hdrLen                     int32
 	origin                     int32
+	refused                    bool // the batch was full: only subject and reply were kept
 }
 
 func (b *pendingBatch) add(subject, reply, hdr, data []byte, origin int) {
@@ -34,6 +40,11 @@ func (b *pendingBatch) add(subject, reply, hdr, data []byte, origin int) {
 		dataLen: int32(len(data)), hdrLen: -1, origin: int32(origin)}
 	b.arena = append(b.arena, subject...)
 	b.arena = append(b.arena, reply...)
+	if len(b.arena)+len(hdr)+len(data) > maxPendingBytes {
+		m.dataLen, m.refused = 0, true
+		b.msgs = append(b.msgs, m)
+		return
+	}
 	if hdr != nil {
 		m.hdrLen = int32(len(hdr))
 		b.arena = append(b.arena, hdr...)
@@ -164,6 +175,10 @@ func (s *Stream) write() {
 func (s *Stream) storeBatch(b *pendingBatch) {
 	results := s.in.results[:0]
 	for i := range b.msgs {
+		if b.msgs[i].refused {
+			results = append(results, pubResult{err: ErrInsufficientResource})
+			continue
+		}
 		subject, _, hdr, data, _ := b.msg(i)
 		s.mu.Lock()
 		res, _ := s.apply(&entry{kind: entryMsg, subject: s.in.subjectString(subject), hdr: hdr, data: data,

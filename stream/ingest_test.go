@@ -243,3 +243,37 @@ func benchIngest(b *testing.B, storage StorageType, st store.Store) {
 		time.Sleep(50 * time.Microsecond)
 	}
 }
+
+// Publishers faster than the writer fill the pending batch only up to maxPendingBytes: past it a publish
+// is refused with insufficient resources, and what was taken before is stored and acknowledged.
+func TestIngestRefusesPublishesPastThePendingBound(t *testing.T) {
+	ts := openTestStream(t, `{"name":"P","subjects":["p.>"],"storage":"memory"}`, nil)
+	big := make([]byte, 1<<20)
+	ts.mu.Lock() // the writer stalls on the first publish; the rest pile up
+	const n = maxPendingBytes/(1<<20) + 3
+	for i := range n {
+		ts.Enqueue([]byte("p.x"), []byte("r."+strconv.Itoa(i)), nil, big, 0)
+	}
+	ts.mu.Unlock()
+	stored, refused := 0, 0
+	for i := range n {
+		ack := ts.host.waitAck(t, "r."+strconv.Itoa(i))
+		switch string(ack.Data) {
+		case ok("P", uint64(stored+1)):
+			if refused > 0 {
+				t.Fatalf("ack %d stored after a refusal", i)
+			}
+			stored++
+		case `{"error":{"code":503,"err_code":10023,"description":"insufficient resources"},"stream":"P","seq":0}`:
+			refused++
+		default:
+			t.Fatalf("ack %d: %s", i, ack.Data)
+		}
+	}
+	if refused == 0 || stored < maxPendingBytes/(1<<20)-1 {
+		t.Fatalf("%d stored, %d refused: want the bound to refuse only what passed it", stored, refused)
+	}
+	if got := ts.store.State().Msgs; got != uint64(stored) {
+		t.Fatalf("store holds %d, acks said %d", got, stored)
+	}
+}
