@@ -25,10 +25,10 @@ func BenchmarkFileAppend128B(b *testing.B) {
 	}
 }
 
-func BenchmarkFileLoad(b *testing.B) {
+// filledStore is a file store of n 128-byte messages on one subject, flushed.
+func filledStore(b *testing.B, n int) *FileStore {
 	fs := openFileAt(b, b.TempDir(), FileConfig{})
 	payload := make([]byte, 128)
-	const n = 100_000
 	for i := 0; i < n; i++ {
 		if _, err := fs.Append("orders.eu.new", nil, payload, int64(i), 0); err != nil {
 			b.Fatal(err)
@@ -40,8 +40,26 @@ func BenchmarkFileLoad(b *testing.B) {
 	b.SetBytes(int64(len(payload)))
 	b.ReportAllocs()
 	b.ResetTimer()
+	return fs
+}
+
+func BenchmarkFileLoad(b *testing.B) {
+	const n = 100_000
+	fs := filledStore(b, n)
 	for i := 0; i < b.N; i++ {
 		if _, err := fs.Load(uint64(i%n) + 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFileLoadNextWalk reads the store message after message with LoadNext, as a consumer does: the
+// read window kept between calls makes it one read per window, not per message.
+func BenchmarkFileLoadNextWalk(b *testing.B) {
+	const n = 100_000
+	fs := filledStore(b, n)
+	for i := 0; i < b.N; i++ {
+		if _, err := fs.LoadNext("", uint64(i%n)+1); err != nil {
 			b.Fatal(err)
 		}
 	}

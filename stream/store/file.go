@@ -62,6 +62,10 @@ type FileStore struct {
 	problemSeen  map[string]bool
 	readBuf      []byte // scratch for single reads
 	scanBuf      []byte // scratch for segReader windows
+	// win is the window scanBuf holds, kept between calls so that a walk made of many calls (LoadNext
+	// from sequence after sequence, as a consumer reads) costs one read per window, not one per call.
+	// Cleared wherever bytes already written change: erase, a segment's rewrite or removal.
+	win segWindow
 	dirDirty     bool   // files created or removed since the last directory fsync
 	closed       bool
 	stopSync     chan struct{}

@@ -11,11 +11,22 @@ type segReader struct {
 	winOff int64
 }
 
+// segWindow locates the bytes of a segment that FileStore.scanBuf holds.
+type segWindow struct {
+	sg  *segment
+	off int64
+	n   int
+}
+
 func (fs *FileStore) reader(sg *segment) *segReader {
 	if cap(fs.scanBuf) < scanWindow {
 		fs.scanBuf = make([]byte, scanWindow)
 	}
-	return &segReader{fs: fs, sg: sg}
+	rd := &segReader{fs: fs, sg: sg}
+	if w := fs.win; w.sg == sg {
+		rd.win, rd.winOff = fs.scanBuf[:w.n], w.off
+	}
+	return rd
 }
 
 // at decodes the record at off.
@@ -34,9 +45,10 @@ func (rd *segReader) at(off int64) (record, error) {
 	rd.win = rd.fs.scanBuf[:n]
 	rd.winOff = off
 	if _, err := sg.f.ReadAt(rd.win, off); err != nil {
-		rd.win = nil
+		rd.win, rd.fs.win = nil, segWindow{}
 		return rd.fs.readRecord(sg, off)
 	}
+	rd.fs.win = segWindow{sg: sg, off: off, n: int(n)}
 	r, _, err := decodeRecord(rd.win)
 	if err != nil { // longer than the window, or damaged: readRecord sorts out which
 		return rd.fs.readRecord(sg, off)

@@ -142,6 +142,7 @@ func (fs *FileStore) erase(v victim) {
 	}
 	zeros := make([]byte, len(r.hdr)+len(r.data))
 	rec := appendRecord(nil, recErased, r.seq, r.time, r.ttl, string(r.subject), zeros[:len(r.hdr)], zeros[len(r.hdr):])
+	fs.win = segWindow{} // it may hold the bytes being erased
 	if _, err := v.sg.f.WriteAt(rec, v.off); err != nil {
 		fs.log.Error().Err(err).Str("file", v.sg.path).Int64("offset", v.off).Msg("store: erase failed")
 		return
@@ -243,6 +244,7 @@ func (fs *FileStore) reset(next uint64) (uint64, error) {
 
 // removeFiles closes sg and deletes its files.
 func (fs *FileStore) removeFiles(sg *segment) {
+	fs.win = segWindow{}
 	_ = sg.f.Close()
 	sg.f = nil
 	for _, p := range []string{sg.path, idxPath(fs.msgDir, sg.id)} {
@@ -408,6 +410,7 @@ func (fs *FileStore) rewrite(sg *segment) error {
 		return err
 	}
 	_ = sg.f.Close()
+	fs.win = segWindow{} // the segment's offsets have all changed
 	sg.f, sg.offsets, sg.size, sg.tombs = f, offsets, int64(len(out)), len(tombs)
 	fs.dirDirty = true
 	if err := fs.writeIndex(sg, tombs); err != nil {
