@@ -17,8 +17,8 @@
 //
 // # The file store's format
 //
-// A store directory holds msgs/<id>.seg segment files (ids ascending with sequence) and, beside each
-// sealed segment, msgs/<id>.idx. A segment is a sequence of records (record.go has the exact layout):
+// A store directory holds <id>.seg segment files (ids ascending with sequence) and, beside each
+// sealed segment, <id>.idx. A segment is a sequence of records (record.go has the exact layout):
 // crc32c, length, type, seq, time, ttl, subject, headers, payload. The types:
 //
 //   - message: one stored message.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -34,11 +33,10 @@ const (
 // live only on disk (and in the write buffer until Flush); memory holds per-segment offset tables and
 // per-subject summaries.
 type FileStore struct {
-	mu     sync.Mutex // guards everything below; held across disk reads and writes
-	dir    string
-	msgDir string
-	cfg    FileConfig
-	log    zerolog.Logger
+	mu  sync.Mutex // guards everything below; held across disk reads and writes
+	dir string
+	cfg FileConfig
+	log zerolog.Logger
 
 	segs []*segment // ascending by sequence; the last is the active one, the only one appended to
 	wbuf []byte     // message records appended to the active segment after its size, not yet written
@@ -58,15 +56,15 @@ type FileStore struct {
 	// has, so a batch is never acknowledged in part.
 	lost error
 
-	problems     []error
-	problemSeen  map[string]bool
-	readBuf      []byte // scratch for single reads
-	scanBuf      []byte // scratch for segReader windows
+	problems    []error
+	problemSeen map[string]bool
+	readBuf     []byte // scratch for single reads
+	scanBuf     []byte // scratch for segReader windows
 	// win is the window scanBuf holds, kept between calls so that a walk made of many calls (LoadNext
 	// from sequence after sequence, as a consumer reads) costs one read per window, not one per call.
 	// Cleared wherever bytes already written change: erase, a segment's rewrite or removal.
-	win segWindow
-	dirDirty     bool   // files created or removed since the last directory fsync
+	win          segWindow
+	dirDirty     bool // files created or removed since the last directory fsync
 	closed       bool
 	stopSync     chan struct{}
 	syncFinished chan struct{}
@@ -92,11 +90,11 @@ func OpenFile(dir string, cfg FileConfig) (*FileStore, error) {
 		cfg.SyncInterval = defaultSyncInterval
 	}
 	fs := &FileStore{
-		dir: dir, msgDir: filepath.Join(dir, "msgs"), cfg: cfg, log: cfg.Logger,
+		dir: dir, cfg: cfg, log: cfg.Logger,
 		subjects: map[string]*fileSubject{}, ttls: map[uint64]int64{}, problemSeen: map[string]bool{},
 		first: 1,
 	}
-	if err := os.MkdirAll(fs.msgDir, 0o750); err != nil {
+	if err := os.MkdirAll(fs.dir, 0o750); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	if err := fs.recover(); err != nil {
@@ -375,7 +373,7 @@ func (fs *FileStore) rollover() error {
 // createSegment makes segment id, starting with a mark of the store's bounds (so LastSeq survives every
 // older segment going), fsynced when sync.
 func (fs *FileStore) createSegment(id uint32, sync bool) (*segment, error) {
-	path := segPath(fs.msgDir, id)
+	path := segPath(fs.dir, id)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o640)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNoSpace, err)
@@ -521,7 +519,7 @@ func (fs *FileStore) syncLocked() error {
 	}
 	if fs.dirDirty {
 		fs.dirDirty = false
-		return SyncDir(fs.msgDir)
+		return SyncDir(fs.dir)
 	}
 	return nil
 }

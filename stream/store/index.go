@@ -75,7 +75,7 @@ func (fs *FileStore) writeIndex(sg *segment, tombs []tombRef) error {
 		b = append(b, t.subject...)
 	}
 	b = le.AppendUint32(b, crc32.Checksum(b, castagnoli))
-	path := idxPath(fs.msgDir, sg.id)
+	path := idxPath(fs.dir, sg.id)
 	if err := os.WriteFile(path+".tmp", b, 0o640); err != nil {
 		_ = os.Remove(path + ".tmp")
 		return err
@@ -128,7 +128,7 @@ var errBadIndex = errors.New("index file does not match its segment")
 // its mark. An index that is missing, damaged or for another length of the segment is an error, and
 // nothing is changed.
 func (fs *FileStore) loadIndex(sg *segment) ([]tombRef, markRec, error) {
-	raw, err := os.ReadFile(idxPath(fs.msgDir, sg.id))
+	raw, err := os.ReadFile(idxPath(fs.dir, sg.id))
 	if err != nil {
 		return nil, markRec{}, err
 	}

@@ -30,7 +30,7 @@ func walkRecords(buf []byte, fn func(off int, r *record, raw []byte), bad func(o
 // recover rebuilds the indexes from the segment files: sealed segments from their index files when
 // valid, the rest by scanning. See doc.go for the rules.
 func (fs *FileStore) recover() error {
-	entries, err := os.ReadDir(fs.msgDir)
+	entries, err := os.ReadDir(fs.dir)
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
@@ -39,7 +39,7 @@ func (fs *FileStore) recover() error {
 		name := e.Name()
 		switch {
 		case strings.HasSuffix(name, ".tmp"):
-			_ = os.Remove(fs.msgDir + "/" + name)
+			_ = os.Remove(fs.dir + "/" + name)
 		case strings.HasSuffix(name, ".seg"):
 			id, err := strconv.ParseUint(strings.TrimSuffix(name, ".seg"), 10, 32)
 			if err == nil {
@@ -60,7 +60,7 @@ func (fs *FileStore) recover() error {
 	var scanned []scannedSeg
 	fs.first = 0
 	for i, id := range ids {
-		path := segPath(fs.msgDir, id)
+		path := segPath(fs.dir, id)
 		f, err := os.OpenFile(path, os.O_RDWR, 0)
 		if err != nil {
 			return fmt.Errorf("store: %w", err)

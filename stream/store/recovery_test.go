@@ -13,7 +13,7 @@ import (
 // segFiles lists dir's segment files in order.
 func segFiles(t *testing.T, dir string) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "msgs", "*.seg"))
+	files, err := filepath.Glob(filepath.Join(dir, "*.seg"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no segment files in %s: %v", dir, err)
 	}
@@ -83,7 +83,7 @@ func TestRecoverUsesIndexFiles(t *testing.T) {
 	if err := fs.Close(); err != nil {
 		t.Fatal(err)
 	}
-	idx, _ := filepath.Glob(filepath.Join(dir, "msgs", "*.idx"))
+	idx, _ := filepath.Glob(filepath.Join(dir, "*.idx"))
 	if segs := segFiles(t, dir); len(idx) != len(segs)-1 || len(segs) < 3 {
 		t.Fatalf("%d segments, %d index files; want one per sealed segment", len(segs), len(idx))
 	}

@@ -247,7 +247,7 @@ func (fs *FileStore) removeFiles(sg *segment) {
 	fs.win = segWindow{}
 	_ = sg.f.Close()
 	sg.f = nil
-	for _, p := range []string{sg.path, idxPath(fs.msgDir, sg.id)} {
+	for _, p := range []string{sg.path, idxPath(fs.dir, sg.id)} {
 		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
 			fs.log.Warn().Err(err).Str("file", p).Msg("store: cannot remove")
 		}
@@ -397,7 +397,7 @@ func (fs *FileStore) rewrite(sg *segment) error {
 		err = f.Sync()
 	}
 	if err == nil {
-		if err = os.Remove(idxPath(fs.msgDir, sg.id)); os.IsNotExist(err) {
+		if err = os.Remove(idxPath(fs.dir, sg.id)); os.IsNotExist(err) {
 			err = nil
 		}
 	}
