@@ -97,6 +97,14 @@ func (a *Account) streamsDir() string {
 
 func (a *Account) streamDir(name string) string { return filepath.Join(a.streamsDir(), name) }
 
+// storeDir is the directory a stream keeps files in: dir for a file stream, none for a memory stream.
+func storeDir(cfg Config, dir string) string {
+	if cfg.Storage == MemoryStorage {
+		return ""
+	}
+	return dir
+}
+
 // openStore opens the store of a stream: in memory, or in dir/msgs for a file stream.
 func (a *Account) openStore(cfg Config, dir string) (store.Store, error) {
 	if cfg.Storage == MemoryStorage {
@@ -149,7 +157,7 @@ func (a *Account) recoverStream(name, dir string) error {
 	if err != nil {
 		return err
 	}
-	s, err := newStream(a, cfg, created, st)
+	s, err := newStream(a, cfg, created, st, storeDir(cfg, dir))
 	if err != nil {
 		_ = st.Close()
 		return err

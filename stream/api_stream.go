@@ -112,7 +112,7 @@ func (a *Account) createStream(cfg Config) (*Stream, error) {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	s, err := newStream(a, cfg, created, st)
+	s, err := newStream(a, cfg, created, st, storeDir(cfg, dir))
 	if err != nil {
 		_ = st.Delete()
 		_ = os.RemoveAll(dir)

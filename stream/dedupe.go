@@ -85,7 +85,7 @@ func (d *dedupe) dropAbove(seq uint64) {
 // inside the window by binary search over sequences, so it reads only the window.
 func (s *Stream) recoverDedupe(now int64) {
 	st := s.store.State()
-	if st.Msgs == 0 {
+	if st.Msgs == 0 || s.loadDedupe(st.LastSeq, now) {
 		return
 	}
 	if last, err := s.store.Load(st.LastSeq); err == nil {

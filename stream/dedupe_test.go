@@ -1,6 +1,9 @@
 package stream
 
 import (
+	"os"
+	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -102,5 +105,66 @@ func TestDedupeSurvivesARestart(t *testing.T) {
 	}
 	if got := ts.publish(t, "f.a", "x", "Nats-Expected-Last-Msg-Id: b"); got != ok("F", 3) {
 		t.Fatalf("expected last msg id b after a restart: %s", got)
+	}
+}
+
+// walkCounter counts the walks a store is asked for.
+type walkCounter struct {
+	store.Store
+	walks int
+}
+
+func (w *walkCounter) LoadNext(filter string, start uint64) (store.Msg, error) {
+	w.walks++
+	return w.Store.LoadNext(filter, start)
+}
+
+// A clean stop leaves the window beside the store, so the next start reads no message to rebuild it; a
+// window that does not fit the store (it changed since), or none (a crash), is rebuilt from the messages.
+func TestDedupeSavedAtStopNeedsNoWalk(t *testing.T) {
+	dir := t.TempDir()
+	open := func() (*testStream, *walkCounter) {
+		fs, err := store.OpenFile(filepath.Join(dir, "msgs"), store.FileConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := &walkCounter{Store: fs}
+		return openTestStreamIn(t, `{"name":"F","subjects":["f.>"]}`, w, dir), w
+	}
+	ts, _ := open()
+	ts.publish(t, "f.a", "x", "Nats-Msg-Id: a")
+	ts.publish(t, "f.a", "x", "Nats-Msg-Id: b")
+	ts.Stop()
+
+	ts, w := open()
+	if w.walks != 0 {
+		t.Fatalf("%d walks at a start after a clean stop", w.walks)
+	}
+	if _, err := os.Stat(filepath.Join(dir, dedupeFile)); !os.IsNotExist(err) {
+		t.Fatalf("the saved window is still there after the start: %v", err)
+	}
+	if got := ts.publish(t, "f.a", "x", "Nats-Msg-Id: a"); got != dup("F", 1) {
+		t.Fatalf("a after a clean restart: %s", got)
+	}
+	if got := ts.publish(t, "f.a", "x", "Nats-Expected-Last-Msg-Id: b"); got != ok("F", 3) {
+		t.Fatalf("expected last msg id b after a clean restart: %s", got)
+	}
+	ts.publish(t, "f.a", "x", "Nats-Msg-Id: c")
+	ts.Stop()
+
+	// A window saved for another store state is not trusted: here it says sequence 1 was the last.
+	snap := `{"last_seq":1,"ids":[{"id":"z","seq":1,"ts":` + strconv.FormatInt(time.Now().UnixNano(), 10) + `}]}`
+	if err := os.WriteFile(filepath.Join(dir, dedupeFile), []byte(snap), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ts, w = open()
+	if w.walks == 0 {
+		t.Fatal("a window that does not fit the store was used")
+	}
+	if got := ts.publish(t, "f.a", "x", "Nats-Msg-Id: c"); got != dup("F", 4) {
+		t.Fatalf("c after a restart from the messages: %s", got)
+	}
+	if got := ts.publish(t, "f.a", "x", "Nats-Msg-Id: z"); got != ok("F", 5) {
+		t.Fatalf("z, named only by the stale window: %s", got)
 	}
 }

@@ -154,7 +154,7 @@ func (f *failingStore) Flush() error {
 func TestFullDiskFailsThePublishNotTheStream(t *testing.T) {
 	fs := &failingStore{MemStore: store.NewMemStore()}
 	host := newTestHost()
-	s, err := newStream(newTestAccount(host), Config{Name: "D", Subjects: []string{"d.>"}}, time.Now(), fs)
+	s, err := newStream(newTestAccount(host), Config{Name: "D", Subjects: []string{"d.>"}}, time.Now(), fs, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func BenchmarkIngest128BFile(b *testing.B) {
 // every one is stored and acknowledged.
 func benchIngest(b *testing.B, storage StorageType, st store.Store) {
 	host := &countingHost{testHost: newTestHost()}
-	s, err := newStream(newTestAccount(host), Config{Name: "B", Subjects: []string{"b.>"}, Storage: storage}, time.Now(), st)
+	s, err := newStream(newTestAccount(host), Config{Name: "B", Subjects: []string{"b.>"}, Storage: storage}, time.Now(), st, "")
 	if err != nil {
 		b.Fatal(err)
 	}

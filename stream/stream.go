@@ -16,6 +16,7 @@ type Stream struct {
 	name    string // cfg.Name, which no update changes; for logs outside the lock
 	created time.Time
 	store   store.Store // safe for concurrent use; written only by apply, under mu
+	dir     string      // the stream's directory, for a file stream; "" in memory
 
 	in ingest // the pending batches and the writer (ingest.go); its own lock, never held with mu
 
@@ -37,9 +38,10 @@ type Stream struct {
 }
 
 // newStream opens a stream over st (already holding whatever was recovered) and starts capturing its
-// subjects. cfg has been validated and defaulted by the caller.
-func newStream(a *Account, cfg Config, created time.Time, st store.Store) (*Stream, error) {
-	s := &Stream{acct: a, name: cfg.Name, cfg: cfg, created: created, store: st}
+// subjects. cfg has been validated and defaulted by the caller. dir is a file stream's directory ("" for
+// a memory stream), where a clean stop leaves the duplicate window (dedupesnap.go).
+func newStream(a *Account, cfg Config, created time.Time, st store.Store, dir string) (*Stream, error) {
+	s := &Stream{acct: a, name: cfg.Name, cfg: cfg, created: created, store: st, dir: dir}
 	s.in.init()
 	s.ackPrefix, s.errSuffix = ackFrame(cfg.Name, s.domain())
 
@@ -140,6 +142,7 @@ func (s *Stream) halt() bool {
 	s.mu.Lock()
 	s.expiry.stop()
 	s.releaseUsage()
+	s.saveDedupe()
 	s.mu.Unlock()
 	return true
 }

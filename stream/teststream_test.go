@@ -27,6 +27,12 @@ func newTestAccount(host Host) *Account {
 // openTestStream opens a stream with cfg (JSON, as a client sends it) over st, nil for a new MemStore.
 func openTestStream(t testing.TB, cfgJSON string, st store.Store) *testStream {
 	t.Helper()
+	return openTestStreamIn(t, cfgJSON, st, "")
+}
+
+// openTestStreamIn is openTestStream for a file stream whose directory is dir.
+func openTestStreamIn(t testing.TB, cfgJSON string, st store.Store, dir string) *testStream {
+	t.Helper()
 	var cfg Config
 	if err := json.Unmarshal([]byte(cfgJSON), &cfg); err != nil {
 		t.Fatalf("config %s: %v", cfgJSON, err)
@@ -35,7 +41,7 @@ func openTestStream(t testing.TB, cfgJSON string, st store.Store) *testStream {
 		st = store.NewMemStore()
 	}
 	host := newTestHost()
-	s, err := newStream(newTestAccount(host), cfg, time.Now(), st)
+	s, err := newStream(newTestAccount(host), cfg, time.Now(), st, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
