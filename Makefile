@@ -48,7 +48,7 @@ test: lint tools build browser-tools
 	REACTOR_BIN=$(BIN)/reactor NATS_CLI=$(BIN)/nats NATS_SERVER_BIN=$(BIN)/nats-server \
 		$(GO) test -count=1 -race -timeout 8m $(RACE_PKGS)
 
-# reactor against the reference nats-server, same workloads, medians of 5 alternating runs (about 5 minutes);
+# reactor against the reference nats-server, same workloads, medians of 5 alternating runs (about 8 minutes);
 # writes bench/RESULTS.md. See bench/doc.go.
 bench: build tools
 	$(GO) run ./bench/cmd/matrix -reactor $(BIN)/reactor -nats-server $(BIN)/nats-server \
