@@ -1,14 +1,9 @@
 package reactor
 
 import (
-	"bytes"
-	"fmt"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/reactor-nats/reactor/internal/testref"
 )
@@ -20,33 +15,11 @@ import (
 // referenceServer starts nats-server with the given config file contents and returns its client address.
 func referenceServer(t *testing.T, config string) string {
 	t.Helper()
-	bin := testref.NatsServer(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
 	conf := filepath.Join(t.TempDir(), "ref.conf")
 	if err := os.WriteFile(conf, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var logs bytes.Buffer
-	cmd := exec.Command(bin, "-a", "127.0.0.1", "-p", fmt.Sprint(port), "-c", conf)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	waitFor(t, "reference nats-server", 10*time.Second, func() bool {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	})
-	return addr
+	return testref.StartNatsServer(t, "-c", conf)
 }
 
 func TestWireCasesHoldForReferenceServer(t *testing.T) {

@@ -3,9 +3,6 @@ package stream_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"net"
-	"os/exec"
 	"reflect"
 	"strconv"
 	"testing"
@@ -24,27 +21,9 @@ import (
 // runReferenceJetStream starts nats-server -js on a fresh store and returns a JetStream context on it.
 func runReferenceJetStream(t *testing.T) (*nats.Conn, jetstream.JetStream) {
 	t.Helper()
-	bin := testref.NatsServer(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	nc, err := nats.Connect("nats://" + testref.StartNatsServer(t, "-js", "-sd", t.TempDir()))
 	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(bin, "-js", "-sd", t.TempDir(), "-a", "127.0.0.1", "-p", strconv.Itoa(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	var nc *nats.Conn
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		if nc, err = nats.Connect(fmt.Sprintf("nats://127.0.0.1:%d", port)); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("reference nats-server: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
+		t.Fatalf("reference nats-server: %v", err)
 	}
 	t.Cleanup(nc.Close)
 	js, err := jetstream.New(nc)
