@@ -288,9 +288,7 @@ func TestUnsupportedFeaturesAreRefusedByName(t *testing.T) {
 		{`"subject_transform":{"src":">","dest":"x.>"}`, "stream subject transforms are not supported by this server yet"},
 		{`"republish":{"src":">","dest":"x.>"}`, "stream republish is not supported by this server yet"},
 		{`"allow_msg_counter":true`, "message counters are not supported by this server yet"},
-		{`"allow_atomic":true`, "atomic publish is not supported by this server yet"},
 		{`"allow_msg_schedules":true`, "message schedules are not supported by this server yet"},
-		{`"allow_batched":true`, "batch publish is not supported by this server yet"},
 		{`"persist_mode":"async"`, `persist mode "async" is not supported by this server yet`},
 	} {
 		resp := env.request("$JS.API.STREAM.CREATE.X", `{"name":"X",`+tc.body+`}`)
@@ -299,6 +297,27 @@ func TestUnsupportedFeaturesAreRefusedByName(t *testing.T) {
 		}
 	}
 	mustSucceed(t, env.request("$JS.API.STREAM.CREATE.X", `{"name":"X","placement":{"cluster":"c"},"mirror":null,"sources":[]}`))
+}
+
+// allow_atomic and allow_batched are taken (`nats bench js pub --create` sets both) and reported with the
+// API level nats-server stores for them (observed: 2 and 4); a batch publish is refused all the same.
+func TestAtomicAndBatchedFlagsAccepted(t *testing.T) {
+	env := newAPIEnv(t)
+	for _, tc := range []struct{ name, body, level string }{
+		{"AT", `"allow_atomic":true`, "2"},
+		{"BA", `"allow_batched":true`, "4"},
+		{"BOTH", `"allow_atomic":true,"allow_batched":true`, "4"},
+	} {
+		resp := env.request("$JS.API.STREAM.CREATE."+tc.name, `{"name":"`+tc.name+`","subjects":["`+tc.name+`"],`+tc.body+`}`)
+		mustSucceed(t, resp)
+		cfg := resp["config"].(map[string]any)
+		if md := cfg["metadata"].(map[string]any); md["_nats.req.level"] != tc.level {
+			t.Errorf("%s: required level %v, want %s", tc.name, md["_nats.req.level"], tc.level)
+		}
+	}
+	if ack := env.publish("AT", hdrBlock("Nats-Batch-Id: b1", "Nats-Batch-Sequence: 1"), "x"); !strings.Contains(ack, `"err_code":10174`) {
+		t.Errorf("batch publish: %s, want it refused", ack)
+	}
 }
 
 func TestRequestsWithoutReplyAreServedSilently(t *testing.T) {

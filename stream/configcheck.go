@@ -112,7 +112,9 @@ func unlimitedIfUnset(v *int64) {
 
 // unsupported refuses, by name, the stream features reactor does not implement yet, rather than
 // accepting a configuration it would silently not honour. Placement is accepted: on a single server
-// nats-server accepts and ignores it too.
+// nats-server accepts and ignores it too. allow_atomic and allow_batched are accepted because `nats bench
+// js pub --create` sets them on every stream it makes; a batch publish is still refused, as on a stream
+// that does not allow it (refusedFeature), so nothing is silently stored otherwise than asked.
 func unsupported(cfg *Config) *APIError {
 	notYet := func(what string) *APIError { return invalidConfig(what + " not supported by this server yet") }
 	switch {
@@ -126,12 +128,8 @@ func unsupported(cfg *Config) *APIError {
 		return notYet("stream republish is")
 	case cfg.AllowMsgCounter:
 		return notYet("message counters are")
-	case cfg.AllowAtomicPublish:
-		return notYet("atomic publish is")
 	case cfg.AllowMsgSchedules:
 		return notYet("message schedules are")
-	case cfg.AllowBatchPublish:
-		return notYet("batch publish is")
 	case cfg.PersistMode != "" && cfg.PersistMode != "default":
 		return notYet("persist mode " + strconv.Quote(cfg.PersistMode) + " is")
 	}
@@ -165,7 +163,8 @@ func checkSubjects(subjects []string, noAck bool) *APIError {
 }
 
 // storedMetadata is the request's metadata without the server's own keys, plus the API level the
-// configuration needs (1 for per-message TTLs, else 0), as nats-server stores it.
+// configuration needs, as nats-server stores it (observed: 1 for per-message TTLs, 2 for allow_atomic, 4
+// for allow_batched, else 0).
 func storedMetadata(cfg *Config) map[string]string {
 	md := make(map[string]string, len(cfg.Metadata)+1)
 	for k, v := range cfg.Metadata {
@@ -174,7 +173,12 @@ func storedMetadata(cfg *Config) map[string]string {
 		}
 	}
 	level := "0"
-	if cfg.AllowMsgTTL || cfg.SubjectDeleteMarkerTTL > 0 {
+	switch {
+	case cfg.AllowBatchPublish:
+		level = "4"
+	case cfg.AllowAtomicPublish:
+		level = "2"
+	case cfg.AllowMsgTTL || cfg.SubjectDeleteMarkerTTL > 0:
 		level = "1"
 	}
 	md[metaReqLevel] = level

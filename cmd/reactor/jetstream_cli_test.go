@@ -78,3 +78,16 @@ func maskRunDetails(out string) string {
 	}
 	return strings.TrimSpace(out)
 }
+
+// `nats bench js pub --create` makes its stream (with allow_atomic and allow_batched, which it always sets)
+// and publishes into it, and the stream then holds every message.
+func TestNatsBenchJetStreamPublish(t *testing.T) {
+	d := startDaemon(t, "-js", "-sd", t.TempDir())
+	d.nats(t, "bench", "js", "pub", "async", "benchsubj", "--msgs", "2000", "--size", "128", "--create",
+		"--storage", "file", "--no-progress")
+	d.nats(t, "bench", "js", "pub", "sync", "benchsubj", "--msgs", "200", "--size", "128", "--no-progress")
+	info := d.nats(t, "stream", "info", "benchstream", "--json")
+	if !strings.Contains(info, `"messages": 2200,`) || !strings.Contains(info, `"allow_atomic": true`) {
+		t.Fatalf("benchstream after 2,200 publishes:\n%s", info)
+	}
+}
