@@ -3,6 +3,7 @@ package stream
 import (
 	"os"
 	"reflect"
+	"runtime/debug"
 	"sort"
 	"time"
 
@@ -257,6 +258,10 @@ func (a *Account) apiStreamDelete(req Request, name string, r apiResponse) respo
 		if rmErr := os.RemoveAll(a.streamDir(name)); err == nil {
 			err = rmErr
 		}
+	} else {
+		// A memory stream's messages were heap: hand it back to the OS now rather than when the runtime's
+		// scavenger gets to it, minutes later. Deleting a stream is rare enough for a full collection.
+		debug.FreeOSMemory()
 	}
 	if err != nil {
 		resp.Error = ErrStreamDelete.with(err.Error())

@@ -35,12 +35,12 @@ type pendingMsg struct {
 	refused                    bool // the batch was full: only subject and reply were kept
 }
 
-func (b *pendingBatch) add(subject, reply, hdr, data []byte, origin int) {
+func (b *pendingBatch) add(subject, reply, hdr, data []byte, origin, maxPending int) {
 	m := pendingMsg{off: len(b.arena), subjLen: int32(len(subject)), replyLen: int32(len(reply)),
 		dataLen: int32(len(data)), hdrLen: -1, origin: int32(origin)}
 	b.arena = append(b.arena, subject...)
 	b.arena = append(b.arena, reply...)
-	if len(b.arena)+len(hdr)+len(data) > maxPendingBytes {
+	if len(b.arena)+len(hdr)+len(data) > maxPending {
 		m.dataLen, m.refused = 0, true
 		b.msgs = append(b.msgs, m)
 		return
@@ -82,12 +82,13 @@ func (b *pendingBatch) reset() {
 // starts it when it finds none running, and it ends when it finds the pending batch empty. Both
 // decisions are made under mu, so a publish is never left without a writer.
 type ingest struct {
-	mu      sync.Mutex
-	pending *pendingBatch // filled by Enqueue, under mu
-	spare   *pendingBatch // the writer's: the batch being stored, or the one it stored last
-	running bool          // a writer goroutine exists
-	stopped bool          // Stop was called: publishes are no longer accepted
-	done    sync.WaitGroup
+	mu         sync.Mutex
+	pending    *pendingBatch // filled by Enqueue, under mu
+	spare      *pendingBatch // the writer's: the batch being stored, or the one it stored last
+	running    bool          // a writer goroutine exists
+	maxPending int           // bytes the pending batch may hold: maxPendingBytes (tests set less)
+	stopped    bool          // Stop was called: publishes are no longer accepted
+	done       sync.WaitGroup
 
 	results  []pubResult       // the writer's, reused: what became of each publish of the batch it stores
 	subjects map[string]string // the writer's: subjects seen lately, so a busy subject is one string
@@ -112,6 +113,7 @@ func (in *ingest) subjectString(subject []byte) string {
 
 func (in *ingest) init() {
 	in.pending, in.spare = new(pendingBatch), new(pendingBatch)
+	in.maxPending = maxPendingBytes
 }
 
 // Enqueue copies a captured publish into the pending batch; it runs on the publisher's event loop and
@@ -123,7 +125,7 @@ func (s *Stream) Enqueue(subject, reply, hdr, data []byte, origin int) {
 		in.mu.Unlock()
 		return
 	}
-	in.pending.add(subject, reply, hdr, data, origin)
+	in.pending.add(subject, reply, hdr, data, origin, in.maxPending)
 	start := !in.running
 	if start {
 		in.running = true
