@@ -35,6 +35,7 @@ type endpoint struct {
 	prefix string // after $JS.API.
 	typ    string // the response's type, after io.nats.jetstream.api.v1.
 	named  bool   // the subject ends with a stream name
+	tail   bool   // the subject goes on after prefix with dotted tokens the handler splits (consumers)
 	handle func(a *Account, req Request, name string, resp apiResponse) response
 	// blank is the endpoint's response with nothing but r filled in: the shape a refusal takes before the
 	// request is looked at (disabled.go).
@@ -61,6 +62,16 @@ var endpoints = []endpoint{
 	{prefix: "STREAM.MSG.GET.", typ: "stream_msg_get_response", named: true, handle: (*Account).apiMsgGet,
 		blank: func(r apiResponse) response { return &msgGetResponse{apiResponse: r} }},
 	{prefix: "STREAM.MSG.DELETE.", typ: "stream_msg_delete_response", named: true, handle: (*Account).apiMsgDelete, blank: blankSuccess},
+	{prefix: "CONSUMER.CREATE.", typ: "consumer_create_response", tail: true, handle: (*Account).apiConsumerCreate, blank: blankConsumer},
+	{prefix: "CONSUMER.DURABLE.CREATE.", typ: "consumer_create_response", tail: true, handle: (*Account).apiConsumerDurableCreate, blank: blankConsumer},
+	{prefix: "CONSUMER.INFO.", typ: "consumer_info_response", tail: true, handle: (*Account).apiConsumerInfo, blank: blankConsumer},
+	{prefix: "CONSUMER.DELETE.", typ: "consumer_delete_response", tail: true, handle: (*Account).apiConsumerDelete, blank: blankSuccess},
+	{prefix: "CONSUMER.NAMES.", typ: "consumer_names_response", named: true, handle: (*Account).apiConsumerNames,
+		blank: func(r apiResponse) response { return &consumerNamesResponse{apiResponse: r, Consumers: []string{}} }},
+	{prefix: "CONSUMER.LIST.", typ: "consumer_list_response", named: true, handle: (*Account).apiConsumerList,
+		blank: func(r apiResponse) response {
+			return &consumerListResponse{apiResponse: r, Consumers: []*ConsumerInfo{}}
+		}},
 }
 
 // handleAPI serves one request on $JS.API.>: it finds the endpoint, counts the request, runs it and
@@ -72,6 +83,10 @@ func (a *Account) handleAPI(req Request) {
 	}
 	if tail, ok := strings.CutPrefix(rest, "DIRECT.GET."); ok {
 		a.directGet(req, tail)
+		return
+	}
+	if tail, ok := strings.CutPrefix(rest, "CONSUMER.MSG.NEXT."); ok {
+		a.msgNext(req, tail)
 		return
 	}
 	ep, name, ok := findEndpoint(rest)
@@ -93,6 +108,12 @@ func (a *Account) handleAPI(req Request) {
 // findEndpoint matches the subject after $JS.API. to an endpoint and the stream name it carries.
 func findEndpoint(rest string) (endpoint, string, bool) {
 	for _, ep := range endpoints {
+		if ep.tail {
+			if tail, ok := strings.CutPrefix(rest, ep.prefix); ok && tail != "" {
+				return ep, tail, true
+			}
+			continue
+		}
 		if !ep.named {
 			if rest == ep.prefix {
 				return ep, "", true

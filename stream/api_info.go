@@ -24,6 +24,7 @@ func (a *Account) apiAccountInfo(_ Request, _ string, r apiResponse) response {
 		ReservedMemory:  reservedMem,
 		ReservedStorage: reservedStore,
 		Streams:         streams,
+		Consumers:       a.consumerCount(),
 		Limits:          a.Limits(),
 		API:             APIStats{Level: APILevel, Total: a.usage.apiTotal.Load(), Errors: a.usage.apiErrors.Load()},
 	}

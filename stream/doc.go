@@ -47,4 +47,34 @@
 //   - The duplicate window is rebuilt at open from the stored messages' Nats-Msg-Id headers within it.
 //   - A stream holds at most maxPendingBytes for its writer: publishers that outrun the disk get
 //     "insufficient resources" acks past it rather than growing the server's memory without bound.
+//
+// # Consumers
+//
+// Pull consumers exist (consumer*.go, ack.go, api_consumer.go); a consumer is state, never a goroutine:
+//
+//   - API: CONSUMER.CREATE.<stream>[.<name>[.<filter>]] with action create/update, DURABLE.CREATE, INFO,
+//     NAMES, LIST, DELETE with nats-server's JSON, defaults (ack_wait 30s, max_deliver -1, max_waiting 512,
+//     max_ack_pending 1000, inactive_threshold 5s for ephemerals) and error codes. consumer_count and the
+//     account's consumers count them.
+//   - MSG.NEXT ({batch, expires, no_wait, max_bytes} or a bare number) queues a pull request on the
+//     consumer (max_waiting of them). It is served at once as far as messages allow, then whenever the
+//     writer has stored a batch (notifyConsumers, after the pub-acks) or an ack frees max_ack_pending.
+//     Each serving is one Host.Send: deliveries go to the request's reply with MsgSubject the stored
+//     subject and Reply $JS.ACK.<stream>.<consumer>.<deliveries>.<stream seq>.<consumer seq>.<ts>.<pending>;
+//     status messages (404 No Messages, 408 Request Timeout with Nats-Pending-*, 409 Exceeded
+//     MaxRequestBatch / MaxRequestExpires / MaxRequestMaxBytes / MaxWaiting, Consumer Deleted, 400 Bad
+//     Request) carry nats-server's exact header blocks.
+//   - Acks arrive on $JS.ACK.> (one listener per account; the v1 and v2 token layouts): "" / +ACK, -NAK
+//     (optional {"delay"}), +WPI, +NXT, +TERM, with a double-ack's empty reply; policies none, all and
+//     explicit. A workqueue stream removes what was acknowledged (Stream.RemoveMsg, after the consumer's
+//     lock is released); an interest stream keeps a message while some consumer's filter selects it.
+//   - Time: each stream has one clock (consumer_clock.go), a heap of consumer calls behind one timer, for
+//     request expiry, ack_wait redelivery (up to max_deliver) and an ephemeral's inactivity.
+//   - Lock order: Stream.mu, then Consumer.mu, then the clock's; a consumer never takes its stream's lock
+//     while holding its own.
+//
+// Not yet: consumer state on disk (a restart forgets consumers), push consumers, pull idle heartbeats,
+// flow control, rate limit, replay original, backoff, pause, filter_subjects, priority groups, KV and
+// object store. reactor's Host does not yet honour Outbound.MsgSubject and Reply, so through a real
+// server deliveries arrive on the inbox subject without an ack subject.
 package stream

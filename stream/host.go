@@ -33,8 +33,12 @@ type Request struct {
 // Outbound is a message the server publishes for JetStream: an API response, a pub-ack, a direct get.
 type Outbound struct {
 	Account string
-	Subject string
-	Hdr     []byte // a full NATS/1.0 header block, or nil
-	Data    []byte
-	Origin  int // the loop to publish from (Ingest's origin), or -1
+	Subject string // where the message goes: the subscribers of Subject receive it
+	// MsgSubject, when set, is the subject the receivers see instead of Subject: a consumer's delivery
+	// goes to a pull request's reply subject but carries the stored message's subject, as on nats-server.
+	MsgSubject string
+	Reply      string // the reply subject the message carries ("" none): a delivery's $JS.ACK subject
+	Hdr        []byte // a full NATS/1.0 header block, or nil
+	Data       []byte
+	Origin     int // the loop to publish from (Ingest's origin), or -1
 }

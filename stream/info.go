@@ -60,10 +60,12 @@ func nsTime(ns int64) time.Time {
 
 // streamInfo describes s as STREAM.LIST shows it: the stored configuration, no cluster.
 func streamInfo(s *Stream) *StreamInfo {
-	return &StreamInfo{
+	info := &StreamInfo{
 		Config:    s.Config(),
 		Created:   s.Created().UTC(),
 		State:     streamState(s.Store().State()),
 		TimeStamp: time.Now().UTC(),
 	}
+	info.State.Consumers = s.numConsumers()
+	return info
 }

@@ -205,6 +205,7 @@ func (s *Stream) storeBatch(b *pendingBatch) {
 	}
 	s.sendAcks(b, results)
 	s.in.results = results
+	s.notifyConsumers()
 }
 
 // failAbove turns the acks of messages above kept into ackErr: the store no longer holds them.

@@ -159,7 +159,13 @@ func (m *Manager) EnableAccount(name string, limits AccountLimits) error {
 		a.stopStreams()
 		return fmt.Errorf("jetstream account %s: listen on %s>: %w", name, apiPrefix, err)
 	}
-	a.cancelAPI = cancel
+	cancelAcks, err := m.host.Listen(name, ackPrefix+">", a.handleAck)
+	if err != nil {
+		cancel()
+		a.stopStreams()
+		return fmt.Errorf("jetstream account %s: listen on %s>: %w", name, ackPrefix, err)
+	}
+	a.cancelAPI = func() { cancel(); cancelAcks() }
 	m.accounts[name] = a
 	return nil
 }
@@ -186,6 +192,7 @@ func (m *Manager) Stats() Stats {
 		for _, s := range a.streamList() {
 			state := s.Store().State()
 			st.Streams++
+			st.Consumers += s.numConsumers()
 			st.Messages += state.Msgs
 			st.Bytes += state.Bytes
 		}

@@ -35,6 +35,9 @@ type Stream struct {
 	// interest reports whether any consumer wants seq; nil until consumers exist. An interest stream
 	// keeps a message only while it does (nats-server stores nothing while there are no consumers).
 	interest func(seq uint64, subject string) bool
+
+	consumers map[string]*Consumer // by name (consumer_stream.go)
+	clock     clock                // the one timer of the stream's consumers; its own lock
 }
 
 // newStream opens a stream over st (already holding whatever was recovered) and starts capturing its
@@ -139,6 +142,7 @@ func (s *Stream) halt() bool {
 		cancel()
 	}
 	s.in.stop() // waits for the writer: it takes mu, so not held here
+	s.stopConsumers()
 	s.mu.Lock()
 	s.expiry.stop()
 	s.releaseUsage()

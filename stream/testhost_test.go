@@ -14,6 +14,7 @@ import (
 type testHost struct {
 	mu        sync.Mutex
 	listeners map[string]func(Request) // by account
+	ackers    map[string]func(Request) // $JS.ACK.> listeners, by account
 	captures  map[int]testCapture      // live captures by id
 	nextID    int
 	sends     [][]Outbound        // each Send call, in order
@@ -28,7 +29,7 @@ type testCapture struct {
 }
 
 func newTestHost() *testHost {
-	return &testHost{listeners: map[string]func(Request){}, captures: map[int]testCapture{},
+	return &testHost{listeners: map[string]func(Request){}, ackers: map[string]func(Request){}, captures: map[int]testCapture{},
 		last: map[string]Outbound{}, arrived: make(chan struct{}, 1)}
 }
 
@@ -48,13 +49,18 @@ func (h *testHost) Capture(account string, subjects []string, in Ingest) (func()
 func (h *testHost) Listen(account, subject string, handle func(Request)) (func(), error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if subject != apiPrefix+">" {
+	byAccount := h.listeners
+	switch subject {
+	case apiPrefix + ">":
+	case ackPrefix + ">":
+		byAccount = h.ackers
+	default:
 		panic("listen on " + subject)
 	}
-	h.listeners[account] = handle
+	byAccount[account] = handle
 	return func() {
 		h.mu.Lock()
-		delete(h.listeners, account)
+		delete(byAccount, account)
 		h.mu.Unlock()
 	}, nil
 }
@@ -81,6 +87,13 @@ func (h *testHost) listener(account string) func(Request) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.listeners[account]
+}
+
+// acker returns the $JS.ACK.> handler of account, nil when it has none.
+func (h *testHost) acker(account string) func(Request) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.ackers[account]
 }
 
 // ingest returns the Ingest of the capture in account matching subject, nil when none does.

@@ -1,0 +1,148 @@
+package stream
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Acks arrive on $JS.ACK.> in each JetStream account (one listener per account, like the API's).
+const ackPrefix = "$JS.ACK."
+
+// ackKind is what an ack body asks.
+type ackKind uint8
+
+const (
+	ackAck ackKind = iota
+	ackNak
+	ackProgress
+	ackNext
+	ackTerm
+)
+
+// parseAck reads an ack body: "" or +ACK, -NAK with an optional {"delay":ns}, +WPI, +NXT, +TERM.
+func parseAck(body []byte) (ackKind, time.Duration, bool) {
+	body = bytes.TrimSpace(body)
+	switch {
+	case len(body) == 0, bytes.Equal(body, []byte("+ACK")):
+		return ackAck, 0, true
+	case bytes.HasPrefix(body, []byte("-NAK")):
+		var d struct {
+			Delay time.Duration `json:"delay"`
+		}
+		if rest := bytes.TrimSpace(body[4:]); len(rest) > 0 {
+			_ = json.Unmarshal(rest, &d)
+		}
+		return ackNak, d.Delay, true
+	case bytes.Equal(body, []byte("+WPI")):
+		return ackProgress, 0, true
+	case bytes.HasPrefix(body, []byte("+NXT")):
+		return ackNext, 0, true
+	case bytes.HasPrefix(body, []byte("+TERM")):
+		return ackTerm, 0, true
+	}
+	return 0, 0, false
+}
+
+// ackTokens splits an ack subject (after $JS.ACK.) into stream, consumer and stream sequence. The v1
+// layout has 7 tokens; the v2 one puts a domain and an account hash first and a random token last.
+func ackTokens(rest string) (stream, consumer string, sseq uint64, ok bool) {
+	tokens := strings.Split(rest, ".")
+	switch {
+	case len(tokens) == 7:
+	case len(tokens) >= 9:
+		tokens = tokens[2:]
+	default:
+		return "", "", 0, false
+	}
+	sseq, err := strconv.ParseUint(tokens[3], 10, 64)
+	return tokens[0], tokens[1], sseq, err == nil
+}
+
+// handleAck serves one message on $JS.ACK.> in the account.
+func (a *Account) handleAck(req Request) {
+	rest, ok := strings.CutPrefix(req.Subject, ackPrefix)
+	if !ok {
+		return
+	}
+	streamName, name, sseq, ok := ackTokens(rest)
+	if !ok {
+		return
+	}
+	kind, delay, ok := parseAck(req.Data)
+	if !ok {
+		return
+	}
+	s := a.Stream(streamName)
+	if s == nil {
+		return
+	}
+	c := s.consumer(name)
+	if c == nil {
+		return
+	}
+	removals := c.ack(kind, sseq, delay)
+	if s.Config().Retention == WorkQueuePolicy {
+		for _, seq := range removals {
+			if _, err := s.RemoveMsg(seq, false); err != nil {
+				s.logger().Error().Err(err).Str("stream", s.name).Uint64("seq", seq).Msg("workqueue ack")
+			}
+		}
+	}
+	switch {
+	case kind == ackNext && req.Reply != "":
+		c.pull(req.Reply, bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(req.Data), []byte("+NXT"))))
+	case req.Reply != "": // a double ack: the empty reply says it was processed
+		a.mgr.host.Send([]Outbound{{Account: a.name, Subject: req.Reply, Origin: -1}})
+	}
+}
+
+// ack applies one ack to the delivery of stream sequence sseq and delivers what it made possible. It
+// returns the sequences acknowledged (a workqueue stream removes them).
+func (c *Consumer) ack(kind ackKind, sseq uint64, delay time.Duration) []uint64 {
+	now := time.Now().UnixNano()
+	c.mu.Lock()
+	if c.deleted {
+		c.mu.Unlock()
+		return nil
+	}
+	c.active = now
+	var acked []uint64
+	p := c.pending[sseq]
+	switch {
+	case c.cfg.AckPolicy == AckNone:
+	case kind == ackNak && p != nil:
+		if delay > 0 {
+			p.deadline = now + int64(delay)
+			c.schedule(p.deadline)
+		} else if !slices.Contains(c.redeliver, sseq) {
+			c.redeliver = append(c.redeliver, sseq)
+		}
+	case kind == ackProgress && p != nil:
+		p.deadline = now + int64(c.cfg.AckWait)
+		c.schedule(p.deadline)
+	case kind == ackNak, kind == ackProgress:
+	case c.cfg.AckPolicy == AckAll:
+		for seq := range c.pending {
+			if seq <= sseq {
+				delete(c.pending, seq)
+				acked = append(acked, seq)
+			}
+		}
+	case p != nil:
+		delete(c.pending, sseq)
+		acked = append(acked, sseq)
+	}
+	if len(acked) > 0 {
+		c.moveAckFloor()
+		t := time.Unix(0, now).UTC()
+		c.ackFloor.Last = &t
+	}
+	out := c.serve(nil, now)
+	c.mu.Unlock()
+	c.send(out)
+	return acked
+}

@@ -1,0 +1,329 @@
+package stream
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/reactor-nats/reactor/stream/store"
+	"github.com/reactor-nats/reactor/subtrie"
+)
+
+// Consumer is one pull consumer of a stream: where it is in the stream, what it delivered and has not
+// had acknowledged, and the pull requests waiting for messages. It has no goroutine: it works when a
+// pull request or an ack arrives (API and ack handlers), when the stream's writer has stored a batch
+// (Stream.notifyConsumers) and when the stream's clock calls it (expiring requests, ack_wait).
+type Consumer struct {
+	s       *Stream
+	name    string
+	created time.Time
+
+	waitingCount atomic.Int32 // len(waiting), read without mu by the writer's notification
+
+	// mu guards every field below. Lock order: Stream.mu before Consumer.mu; a consumer never takes the
+	// stream's lock while holding its own (acks that remove messages do so after unlocking).
+	mu        sync.Mutex
+	cfg       ConsumerConfig
+	deleted   bool
+	nextSeq   uint64                 // the next stream sequence to look at for a first delivery
+	delivered SequenceInfo           // the last first-time delivery
+	ackFloor  SequenceInfo           // everything at or below is acknowledged
+	pending   map[uint64]*pendingAck // delivered, not acknowledged, by stream sequence
+	redeliver []uint64               // stream sequences due again (nak'd or past ack_wait), oldest first
+	waiting   []*pullRequest         // oldest first
+	active    int64                  // unix ns of the last request or ack: an ephemeral's inactivity
+	wake      int64                  // when the clock calls next (0: not scheduled)
+}
+
+// pendingAck is one delivered message awaiting its ack.
+type pendingAck struct {
+	cseq       uint64 // consumer sequence of its first delivery
+	deliveries uint64
+	deadline   int64 // unix ns when it is due again
+}
+
+// SequenceInfo is a consumer's "delivered" and "ack_floor".
+type SequenceInfo struct {
+	Consumer uint64     `json:"consumer_seq"`
+	Stream   uint64     `json:"stream_seq"`
+	Last     *time.Time `json:"last_active,omitempty"`
+}
+
+// ConsumerInfo is a consumer's description in create, info and list responses.
+type ConsumerInfo struct {
+	Stream         string         `json:"stream_name"`
+	Name           string         `json:"name"`
+	Created        time.Time      `json:"created"`
+	Config         ConsumerConfig `json:"config"`
+	Delivered      SequenceInfo   `json:"delivered"`
+	AckFloor       SequenceInfo   `json:"ack_floor"`
+	NumAckPending  int            `json:"num_ack_pending"`
+	NumRedelivered int            `json:"num_redelivered"`
+	NumWaiting     int            `json:"num_waiting"`
+	NumPending     uint64         `json:"num_pending"`
+	TimeStamp      time.Time      `json:"ts"`
+}
+
+func newConsumer(s *Stream, cfg ConsumerConfig, created time.Time) *Consumer {
+	c := &Consumer{s: s, name: cfg.Name, created: created, cfg: cfg, pending: map[uint64]*pendingAck{},
+		active: time.Now().UnixNano()}
+	c.nextSeq = c.startSeq()
+	c.delivered.Stream = c.nextSeq - 1
+	c.ackFloor.Stream = c.nextSeq - 1
+	return c
+}
+
+// startSeq is the first stream sequence a new consumer looks at, by its deliver policy.
+func (c *Consumer) startSeq() uint64 {
+	st := c.s.store.State()
+	filter := c.cfg.filter()
+	switch c.cfg.DeliverPolicy {
+	case DeliverNew:
+		return st.LastSeq + 1
+	case DeliverLast, DeliverLastPerSubject:
+		if m, err := c.s.store.LoadLast(filter); err == nil {
+			return m.Seq
+		}
+		return st.LastSeq + 1
+	case DeliverByStartSeq:
+		return max(c.cfg.OptStartSeq, 1)
+	case DeliverByStartTime:
+		if c.cfg.OptStartTime != nil {
+			at := c.cfg.OptStartTime.UnixNano()
+			for m, err := c.s.store.LoadNext(filter, st.FirstSeq); err == nil; m, err = c.s.store.LoadNext(filter, m.Seq+1) {
+				if m.Time >= at {
+					return m.Seq
+				}
+			}
+			return st.LastSeq + 1
+		}
+	}
+	return max(st.FirstSeq, 1)
+}
+
+// Name returns the consumer's name.
+func (c *Consumer) Name() string { return c.name }
+
+// Config returns the consumer's configuration.
+func (c *Consumer) Config() ConsumerConfig {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cfg
+}
+
+// Info describes the consumer as nats-server's CONSUMER.INFO does.
+func (c *Consumer) Info() *ConsumerInfo {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	info := &ConsumerInfo{Stream: c.s.name, Name: c.name, Created: c.created.UTC(), Config: c.cfg,
+		Delivered: c.delivered, AckFloor: c.ackFloor, NumAckPending: len(c.pending),
+		NumWaiting: len(c.waiting), NumPending: c.numPending(), TimeStamp: time.Now().UTC()}
+	for _, p := range c.pending {
+		if p.deliveries > 1 {
+			info.NumRedelivered++
+		}
+	}
+	info.Config.Metadata = consumerMetadata(c.cfg.Metadata)
+	return info
+}
+
+// consumerMetadata is a consumer's metadata as responses show it: the server's level and version added.
+func consumerMetadata(md map[string]string) map[string]string {
+	md = maps.Clone(md)
+	if md == nil {
+		md = make(map[string]string, 3)
+	}
+	md[metaLevel] = strconv.Itoa(APILevel)
+	md[metaReqLevel] = "0"
+	md[metaVersion] = serverVersion
+	return md
+}
+
+// numPending is how many stored messages the consumer has yet to deliver a first time. Under mu.
+func (c *Consumer) numPending() uint64 {
+	return c.s.store.FilteredState(c.cfg.filter(), c.nextSeq).Msgs
+}
+
+// wants reports whether the consumer's filter selects subject.
+func (c *Consumer) wants(subject string) bool {
+	f := c.cfg.filter()
+	return f == "" || subtrie.SubjectMatches(f, subject)
+}
+
+// update applies a new configuration (nats-server allows changing most fields but not the policies
+// that decide what was delivered).
+func (c *Consumer) update(cfg ConsumerConfig) {
+	c.mu.Lock()
+	c.cfg = cfg
+	c.mu.Unlock()
+}
+
+// next returns the message the consumer would deliver next, without taking it: a redelivery first, then
+// the next stored message its filter selects. ok false when there is none or max_ack_pending holds
+// first deliveries back. Under mu.
+func (c *Consumer) next() (m store.Msg, redelivery, ok bool) {
+	for len(c.redeliver) > 0 {
+		seq := c.redeliver[0]
+		p := c.pending[seq]
+		if p == nil {
+			c.redeliver = c.redeliver[1:]
+			continue
+		}
+		msg, err := c.s.store.Load(seq)
+		if err != nil { // gone from the stream: nothing to wait for
+			c.redeliver = c.redeliver[1:]
+			delete(c.pending, seq)
+			c.moveAckFloor()
+			continue
+		}
+		return msg, true, true
+	}
+	if c.cfg.AckPolicy != AckNone && len(c.pending) >= c.cfg.MaxAckPending {
+		return store.Msg{}, false, false
+	}
+	msg, err := c.s.store.LoadNext(c.cfg.filter(), c.nextSeq)
+	if err != nil {
+		return store.Msg{}, false, false
+	}
+	return msg, false, true
+}
+
+// take records the delivery of m (from next) at now and returns its delivery count and consumer
+// sequence. Under mu.
+func (c *Consumer) take(m store.Msg, redelivery bool, now int64) (deliveries, cseq uint64) {
+	if redelivery {
+		c.redeliver = c.redeliver[1:]
+		p := c.pending[m.Seq]
+		p.deliveries++
+		p.deadline = now + int64(c.cfg.AckWait)
+		c.schedule(p.deadline)
+		return p.deliveries, p.cseq
+	}
+	c.nextSeq = m.Seq + 1
+	t := time.Unix(0, now).UTC()
+	c.delivered = SequenceInfo{Consumer: c.delivered.Consumer + 1, Stream: m.Seq, Last: &t}
+	if c.cfg.AckPolicy == AckNone {
+		c.ackFloor.Consumer, c.ackFloor.Stream = c.delivered.Consumer, m.Seq
+	} else {
+		p := &pendingAck{cseq: c.delivered.Consumer, deliveries: 1, deadline: now + int64(c.cfg.AckWait)}
+		c.pending[m.Seq] = p
+		c.schedule(p.deadline)
+	}
+	return 1, c.delivered.Consumer
+}
+
+// moveAckFloor sets the ack floor below the oldest pending delivery, or at the last delivery when
+// nothing is pending. Under mu.
+func (c *Consumer) moveAckFloor() {
+	if len(c.pending) == 0 {
+		c.ackFloor.Consumer, c.ackFloor.Stream = c.delivered.Consumer, c.delivered.Stream
+		return
+	}
+	oldest := slices.Min(slices.Collect(maps.Keys(c.pending)))
+	c.ackFloor.Consumer, c.ackFloor.Stream = c.pending[oldest].cseq-1, oldest-1
+}
+
+// schedule asks the stream's clock to call the consumer at (unix ns), unless it will sooner. Under mu.
+func (c *Consumer) schedule(at int64) {
+	if c.wake != 0 && c.wake <= at {
+		return
+	}
+	c.wake = at
+	c.s.clock.at(at, c)
+}
+
+// tick is the clock's call: requests past their expiry get their 408, deliveries past ack_wait become
+// due again, an ephemeral idle past inactive_threshold is deleted, and what is due is delivered.
+func (c *Consumer) tick(now int64) {
+	c.mu.Lock()
+	if c.deleted {
+		c.mu.Unlock()
+		return
+	}
+	c.wake = 0
+	var out []Outbound
+	kept := c.waiting[:0]
+	for _, r := range c.waiting {
+		if r.expires != 0 && r.expires <= now {
+			out = append(out, c.status(r.reply, timeoutStatus(r)))
+			continue
+		}
+		kept = append(kept, r)
+	}
+	clear(c.waiting[len(kept):])
+	c.waiting = kept
+	c.waitingCount.Store(int32(len(kept)))
+	c.expireAcks(now)
+	idle := c.cfg.InactiveThreshold > 0 && len(c.waiting) == 0 && now-c.active >= int64(c.cfg.InactiveThreshold)
+	out = c.serve(out, now)
+	c.scheduleNext(now)
+	c.mu.Unlock()
+	c.send(out)
+	if idle && c.cfg.Durable == "" {
+		c.s.deleteConsumer(c.name)
+	}
+}
+
+// expireAcks makes every delivery past its deadline due again, oldest first; one that has reached
+// max_deliver stays pending, never delivered again, until acknowledged or terminated. Under mu.
+func (c *Consumer) expireAcks(now int64) {
+	var due []uint64
+	for seq, p := range c.pending {
+		if p.deadline <= now && !slices.Contains(c.redeliver, seq) {
+			if c.cfg.MaxDeliver > 0 && p.deliveries >= uint64(c.cfg.MaxDeliver) {
+				p.deadline = maxTime
+				continue
+			}
+			due = append(due, seq)
+		}
+	}
+	slices.Sort(due)
+	c.redeliver = append(c.redeliver, due...)
+}
+
+const maxTime = int64(^uint64(0) >> 1)
+
+// scheduleNext arms the clock for the earliest of the requests' expiries, the pending deadlines and an
+// ephemeral's inactivity. Under mu.
+func (c *Consumer) scheduleNext(now int64) {
+	next := maxTime
+	for _, r := range c.waiting {
+		if r.expires != 0 {
+			next = min(next, r.expires)
+		}
+	}
+	for _, p := range c.pending {
+		next = min(next, p.deadline)
+	}
+	if c.cfg.InactiveThreshold > 0 && c.cfg.Durable == "" {
+		next = min(next, max(c.active+int64(c.cfg.InactiveThreshold), now+int64(time.Millisecond)))
+	}
+	if next != maxTime {
+		c.schedule(next)
+	}
+}
+
+// stop ends the consumer: its waiting requests are answered 409 Consumer Deleted and its clock entries
+// become no-ops.
+func (c *Consumer) stop() {
+	c.mu.Lock()
+	c.deleted = true
+	var out []Outbound
+	for _, r := range c.waiting {
+		out = append(out, c.status(r.reply, statusConsumerDeleted))
+	}
+	c.waiting = nil
+	c.waitingCount.Store(0)
+	c.mu.Unlock()
+	c.send(out)
+}
+
+// send hands out what the consumer built to the server, in one Send.
+func (c *Consumer) send(out []Outbound) {
+	if len(out) > 0 {
+		c.s.acct.mgr.host.Send(out)
+	}
+}

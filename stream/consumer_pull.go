@@ -1,0 +1,182 @@
+package stream
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// pullRequest is one CONSUMER.MSG.NEXT request waiting for messages.
+type pullRequest struct {
+	reply     string
+	remaining int   // messages still wanted
+	maxBytes  int   // 0: no bound
+	bytes     int   // delivered so far
+	sent      int   // messages delivered so far
+	expires   int64 // unix ns; 0 never
+	noWait    bool
+}
+
+// nextRequest is MSG.NEXT's JSON body (a bare number is a batch size).
+type nextRequest struct {
+	Expires   time.Duration `json:"expires,omitempty"`
+	Batch     int           `json:"batch,omitempty"`
+	MaxBytes  int           `json:"max_bytes,omitempty"`
+	NoWait    bool          `json:"no_wait,omitempty"`
+	Heartbeat time.Duration `json:"idle_heartbeat,omitempty"`
+}
+
+// Status lines of the messages a pull request is answered with, as nats-server writes them.
+const (
+	statusNoMessages      = "NATS/1.0 404 No Messages\r\n\r\n"
+	statusConsumerDeleted = "NATS/1.0 409 Consumer Deleted\r\n\r\n"
+	statusMaxWaiting      = "NATS/1.0 409 Exceeded MaxWaiting\r\n\r\n"
+	statusSizeExceeds     = "NATS/1.0 409 Message Size Exceeds MaxBytes\r\n\r\n"
+)
+
+func status409(reason string) string { return "NATS/1.0 409 " + reason + "\r\n\r\n" }
+
+// timeoutStatus is the 408 a request gets when it expires: what it still wanted.
+func timeoutStatus(r *pullRequest) string {
+	return "NATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: " + strconv.Itoa(r.remaining) +
+		"\r\nNats-Pending-Bytes: " + strconv.Itoa(max(r.maxBytes-r.bytes, 0)) + "\r\n\r\n"
+}
+
+// status is a status message to reply.
+func (c *Consumer) status(reply, hdr string) Outbound {
+	return Outbound{Account: c.s.acct.Name(), Subject: reply, Hdr: []byte(hdr), Origin: -1}
+}
+
+// parseNext reads a MSG.NEXT body; a problem is the 400 status nats-server answers with.
+func parseNext(data []byte) (nextRequest, string) {
+	var nr nextRequest
+	data = bytes.TrimSpace(data)
+	switch {
+	case len(data) == 0:
+		nr.Batch = 1
+	case data[0] == '{':
+		if err := json.Unmarshal(data, &nr); err != nil {
+			return nr, "NATS/1.0 400 Bad Request - " + err.Error() + "\r\n\r\n"
+		}
+	default:
+		n, err := strconv.Atoi(string(data))
+		if err != nil {
+			return nr, "NATS/1.0 400 Bad Request\r\n\r\n"
+		}
+		nr.Batch = n
+	}
+	nr.Batch = max(nr.Batch, 1)
+	return nr, ""
+}
+
+// pull serves a MSG.NEXT request: it is checked against the consumer's limits, served at once as far as
+// messages allow, and what remains waits (max_waiting bounds how many) unless it asked not to.
+func (c *Consumer) pull(reply string, data []byte) {
+	if reply == "" {
+		return
+	}
+	now := time.Now().UnixNano()
+	nr, bad := parseNext(data)
+	c.mu.Lock()
+	var out []Outbound
+	switch cfg := &c.cfg; {
+	case c.deleted:
+		bad = statusConsumerDeleted
+	case bad != "":
+	case cfg.MaxRequestBatch > 0 && nr.Batch > cfg.MaxRequestBatch:
+		bad = status409("Exceeded MaxRequestBatch of " + strconv.Itoa(cfg.MaxRequestBatch))
+	case cfg.MaxRequestExpires > 0 && nr.Expires > cfg.MaxRequestExpires:
+		bad = status409("Exceeded MaxRequestExpires of " + cfg.MaxRequestExpires.String())
+	case cfg.MaxRequestMaxBytes > 0 && nr.MaxBytes > cfg.MaxRequestMaxBytes:
+		bad = status409("Exceeded MaxRequestMaxBytes of " + strconv.Itoa(cfg.MaxRequestMaxBytes))
+	case !nr.NoWait && len(c.waiting) >= cfg.MaxWaiting:
+		bad = statusMaxWaiting
+	}
+	if bad != "" {
+		c.mu.Unlock()
+		c.send([]Outbound{c.status(reply, bad)})
+		return
+	}
+	c.active = now
+	r := &pullRequest{reply: reply, remaining: nr.Batch, maxBytes: nr.MaxBytes, noWait: nr.NoWait}
+	if nr.Expires > 0 {
+		r.expires = now + int64(nr.Expires)
+	}
+	c.waiting = append(c.waiting, r)
+	out = c.serve(out, now)
+	if nr.NoWait && slices.Contains(c.waiting, r) {
+		c.drop(r)
+		if r.expires != 0 {
+			out = append(out, c.status(reply, timeoutStatus(r)))
+		} else {
+			out = append(out, c.status(reply, statusNoMessages))
+		}
+	}
+	c.waitingCount.Store(int32(len(c.waiting)))
+	c.scheduleNext(now)
+	c.mu.Unlock()
+	c.send(out)
+}
+
+// drop removes r from the waiting requests. Under mu.
+func (c *Consumer) drop(r *pullRequest) {
+	for i, w := range c.waiting {
+		if w == r {
+			c.waiting = append(c.waiting[:i], c.waiting[i+1:]...)
+			return
+		}
+	}
+}
+
+// serve delivers to the waiting requests, oldest first, while there are messages for them; it appends
+// the deliveries and any status messages to out. Under mu.
+func (c *Consumer) serve(out []Outbound, now int64) []Outbound {
+	if c.deleted {
+		return out
+	}
+	account := c.s.acct.Name()
+	for len(c.waiting) > 0 {
+		r := c.waiting[0]
+		m, redelivery, ok := c.next()
+		if !ok {
+			break
+		}
+		size := len(m.Subject) + len(m.Hdr) + len(m.Data)
+		if r.maxBytes > 0 && r.bytes+size > r.maxBytes {
+			// What fits has gone; a request too small for even one message is told so.
+			if r.sent == 0 {
+				out = append(out, c.status(r.reply, statusSizeExceeds))
+			}
+			c.waiting = c.waiting[1:]
+			continue
+		}
+		deliveries, cseq := c.take(m, redelivery, now)
+		out = append(out, Outbound{Account: account, Subject: r.reply, MsgSubject: m.Subject,
+			Reply: c.ackSubject(deliveries, m.Seq, cseq, m.Time), Hdr: m.Hdr, Data: m.Data, Origin: -1})
+		r.sent++
+		r.bytes += size
+		r.remaining--
+		if r.remaining == 0 {
+			c.waiting = c.waiting[1:]
+		}
+	}
+	c.waitingCount.Store(int32(len(c.waiting)))
+	return out
+}
+
+// ackSubject is the reply subject of a delivery, in nats-server's layout:
+// $JS.ACK.<stream>.<consumer>.<deliveries>.<stream seq>.<consumer seq>.<time>.<pending>. Under mu.
+func (c *Consumer) ackSubject(deliveries, sseq, cseq uint64, ts int64) string {
+	b := make([]byte, 0, 64+len(c.s.name)+len(c.name))
+	b = append(b, ackPrefix...)
+	b = append(b, c.s.name...)
+	b = append(b, '.')
+	b = append(b, c.name...)
+	for _, n := range []uint64{deliveries, sseq, cseq, uint64(ts), c.numPending()} {
+		b = append(b, '.')
+		b = strconv.AppendUint(b, n, 10)
+	}
+	return string(b)
+}
