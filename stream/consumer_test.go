@@ -268,3 +268,34 @@ func TestConsumerDeleteAnswersWaiting(t *testing.T) {
 		t.Fatalf("waiting request at delete: %+v", got)
 	}
 }
+
+func TestConsumerEphemeralGoesAfterInactivity(t *testing.T) {
+	e := consumerEnv(t, `{"name":"S","subjects":["s.>"]}`, 0)
+	name := e.request("$JS.API.CONSUMER.CREATE.S", `{"stream_name":"S","config":{"inactive_threshold":50000000}}`)["name"].(string)
+	if e.request("$JS.API.CONSUMER.INFO.S."+name, ``)["error"] != nil {
+		t.Fatal("ephemeral missing at once")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for e.mgr.Account("A").Stream("S").consumer(name) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("ephemeral still there 10 s after a 50 ms inactive_threshold")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestConsumerMaxAckPendingHoldsBack(t *testing.T) {
+	e := consumerEnv(t, `{"name":"S","subjects":["s.>"]}`, 3)
+	e.request("$JS.API.CONSUMER.CREATE.S.M", `{"stream_name":"S","config":{"durable_name":"M","ack_policy":"explicit","max_ack_pending":1}}`)
+	// nats-server answers nothing more to this no_wait request once max_ack_pending holds it back; we
+	// answer 404 (a known difference, not asserted here).
+	first := e.sentTo(e.next("M", `{"batch":3,"no_wait":true}`), 1, 5*time.Second)
+	if len(first) < 1 || string(first[0].Data) != "m1" || (len(first) > 1 && first[1].Hdr == nil) {
+		t.Fatalf("max_ack_pending 1: %+v", first)
+	}
+	reply := e.next("M", `{"batch":1}`)
+	e.ack(first[0], "+NXT") // not a request here: no reply, so an ack that frees room for the waiting one
+	if got := e.sentTo(reply, 1, 5*time.Second); len(got) != 1 || string(got[0].Data) != "m2" {
+		t.Fatalf("after the ack: %+v", got)
+	}
+}
