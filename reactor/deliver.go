@@ -81,6 +81,21 @@ func (c *client) publishIn(acct *account, m *message, depth int) (delivered int)
 	return delivered
 }
 
+// deliverTo hands m to the plain subscriptions of acct matching to, with m's own subject in the frame: a
+// delivery rather than a publish (internal.go's outAddr.shown). An inbox has no queue group and no import,
+// and a requester on another server is not reached: JetStream serves the clients of its own server.
+func (c *client) deliverTo(acct *account, to []byte, m *message) (delivered int) {
+	l := c.loop
+	l.msgSeq++ // a message of its own for the batches
+	for _, e := range acct.subs.Match(to).Plain {
+		if s, ok := e.Owner.(*subscription); ok && s.filter.Load().Allows(to) {
+			l.route(s, m)
+			delivered++
+		}
+	}
+	return delivered
+}
+
 // noteRecipient remembers a recipient that is falling behind, so that c stalls on it after this callback.
 func (c *client) noteRecipient(r *client) {
 	if c.stallOn.none() && r.pendingHigh.Load() {

@@ -73,7 +73,7 @@ func (s *Server) publishInternal(acct *account, subject string, msg []byte) {
 		return
 	}
 	if b := s.newOutBatch(-1); b != nil {
-		b.add(acct, subject, nil, msg)
+		b.add(acct, outAddr{subject: subject}, nil, msg)
 		b.post()
 	}
 }
@@ -89,9 +89,19 @@ type outBatch struct {
 
 type outMsg struct {
 	acct       *account
-	subject    string
+	addr       outAddr
 	start, end int // of header block and payload in data
 	hdrLen     int // -1: no headers
+}
+
+// outAddr is where a server message goes and what it says it is.
+type outAddr struct {
+	subject string // published on: every subscription (and import, and route) matching it receives it
+	reply   string // the reply subject it carries; "" none
+	// shown, when set, makes the message a delivery: it goes only to the account's own subscriptions
+	// matching subject (a pull request's reply inbox) and carries shown as its subject, as a JetStream
+	// consumer delivers a stored message to whoever asked for it.
+	shown string
 }
 
 var outBatches = sync.Pool{New: func() any { return new(outBatch) }}
@@ -112,14 +122,14 @@ func (s *Server) newOutBatch(origin int) *outBatch {
 }
 
 // add appends a message; hdr is a full header block, or nil (or empty) for none.
-func (b *outBatch) add(acct *account, subject string, hdr, payload []byte) {
+func (b *outBatch) add(acct *account, addr outAddr, hdr, payload []byte) {
 	start, hdrLen := len(b.data), -1
 	if len(hdr) > 0 {
 		hdrLen = len(hdr)
 		b.data = append(b.data, hdr...)
 	}
 	b.data = append(b.data, payload...)
-	b.msgs = append(b.msgs, outMsg{acct: acct, subject: subject, start: start, end: len(b.data), hdrLen: hdrLen})
+	b.msgs = append(b.msgs, outMsg{acct: acct, addr: addr, start: start, end: len(b.data), hdrLen: hdrLen})
 }
 
 // post hands the batch to its loop. The batch must not be used afterwards.
@@ -136,8 +146,14 @@ func (b *outBatch) Run(context.Context) error {
 	l.current = c
 	for i := range b.msgs {
 		o := &b.msgs[i]
-		m := message{subject: bytesOf(o.subject), msg: b.data[o.start:o.end], hdrLen: o.hdrLen}
-		c.publishIn(o.acct, &m, 0)
+		m := message{subject: bytesOf(o.addr.subject), reply: bytesOf(o.addr.reply), msg: b.data[o.start:o.end],
+			hdrLen: o.hdrLen}
+		if o.addr.shown == "" {
+			c.publishIn(o.acct, &m, 0)
+			continue
+		}
+		m.subject = bytesOf(o.addr.shown)
+		c.deliverTo(o.acct, bytesOf(o.addr.subject), &m)
 	}
 	l.endCallback()
 	l.current = nil

@@ -435,3 +435,37 @@ func BenchmarkPublishToCapture(b *testing.B) {
 	}
 	waitFor(b, "every publish captured", 30*time.Second, func() bool { return in.n.Load() >= int64(b.N) })
 }
+
+// A delivery (MsgSubject set) reaches the subscribers of its Subject, a pull request's inbox, on any loop,
+// showing the stored message's subject and carrying its ack reply; nothing else subscribed to the shown
+// subject gets it.
+func TestSendDeliversShowingTheMessagesSubject(t *testing.T) {
+	s := runServer(t, Options{})
+	conns := twoLoops(t, s)
+	inbox := nats.NewInbox()
+	sub, err := conns[1].SubscribeSync(inbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bystander, err := conns[0].SubscribeSync("orders.>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, nc := range conns {
+		if err := nc.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	jsHost{s}.Send([]stream.Outbound{{Account: globalAccountName, Subject: inbox, MsgSubject: "orders.new",
+		Reply: "$JS.ACK.S.C.1.7.1.0.0", Hdr: []byte("NATS/1.0\r\nK: v\r\n\r\n"), Data: []byte("m7"), Origin: 0}})
+	m, err := sub.NextMsg(5 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "orders.new" || m.Reply != "$JS.ACK.S.C.1.7.1.0.0" || string(m.Data) != "m7" || m.Header.Get("K") != "v" {
+		t.Fatalf("delivered %q reply %q data %q header %v", m.Subject, m.Reply, m.Data, m.Header)
+	}
+	if got, err := bystander.NextMsg(100 * time.Millisecond); err == nil {
+		t.Fatalf("a subscriber of the shown subject got the delivery: %q", got.Subject)
+	}
+}

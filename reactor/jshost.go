@@ -105,7 +105,7 @@ func (h jsHost) Send(msgs []stream.Outbound) {
 			}
 			byLoop = append(byLoop, pending{origin, b})
 		}
-		b.add(acct, o.Subject, o.Hdr, o.Data)
+		b.add(acct, outAddr{subject: o.Subject, reply: o.Reply, shown: o.MsgSubject}, o.Hdr, o.Data)
 	}
 	for _, p := range byLoop {
 		p.batch.post()

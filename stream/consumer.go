@@ -40,7 +40,7 @@ type Consumer struct {
 
 // pendingAck is one delivered message awaiting its ack.
 type pendingAck struct {
-	cseq       uint64 // consumer sequence of its first delivery
+	cseq       uint64 // consumer sequence of its latest delivery
 	deliveries uint64
 	deadline   int64 // unix ns when it is due again
 }
@@ -194,16 +194,21 @@ func (c *Consumer) next() (m store.Msg, redelivery, ok bool) {
 // take records the delivery of m (from next) at now and returns its delivery count and consumer
 // sequence. Under mu.
 func (c *Consumer) take(m store.Msg, redelivery bool, now int64) (deliveries, cseq uint64) {
+	t := time.Unix(0, now).UTC()
 	if redelivery {
+		// Every delivery, a redelivery too, takes the next consumer sequence, as on nats-server: the
+		// delivered stream sequence stays the highest delivered for the first time.
 		c.redeliver = c.redeliver[1:]
+		c.delivered.Consumer++
+		c.delivered.Last = &t
 		p := c.pending[m.Seq]
 		p.deliveries++
+		p.cseq = c.delivered.Consumer
 		p.deadline = now + int64(c.cfg.AckWait)
 		c.schedule(p.deadline)
 		return p.deliveries, p.cseq
 	}
 	c.nextSeq = m.Seq + 1
-	t := time.Unix(0, now).UTC()
 	c.delivered = SequenceInfo{Consumer: c.delivered.Consumer + 1, Stream: m.Seq, Last: &t}
 	if c.cfg.AckPolicy == AckNone {
 		c.ackFloor.Consumer, c.ackFloor.Stream = c.delivered.Consumer, m.Seq

@@ -204,7 +204,7 @@ func TestConsumerAcks(t *testing.T) {
 	}
 	e.ack(got[2], "-NAK")
 	again := e.sentTo(e.next("D", `{"batch":1}`), 1, 5*time.Second)
-	if len(again) != 1 || string(again[0].Data) != "m3" || !strings.HasPrefix(again[0].Reply, "$JS.ACK.S.D.2.3.3.") {
+	if len(again) != 1 || string(again[0].Data) != "m3" || !strings.HasPrefix(again[0].Reply, "$JS.ACK.S.D.2.3.4.") {
 		t.Fatalf("redelivery after nak: %+v", again)
 	}
 	if i := info(); i["num_redelivered"] != 1.0 || i["num_ack_pending"] != 1.0 {
@@ -213,7 +213,7 @@ func TestConsumerAcks(t *testing.T) {
 	e.ack(again[0], "+TERM")
 	if i := info(); i["num_ack_pending"] != 0.0 {
 		t.Fatalf("after term: %v", i)
-	} else if c, s := floor(i); c != 3 || s != 3 {
+	} else if c, s := floor(i); c != 4 || s != 3 { // the redelivery took consumer sequence 4
 		t.Fatalf("floor after term: %v %v", c, s)
 	}
 }
@@ -226,7 +226,7 @@ func TestConsumerAckWaitRedeliversUpToMaxDeliver(t *testing.T) {
 	}
 	reply := e.next("R", `{"batch":1}`)
 	got := e.sentTo(reply, 1, 10*time.Second)
-	if len(got) != 1 || !strings.HasPrefix(got[0].Reply, "$JS.ACK.S.R.2.1.1.") {
+	if len(got) != 1 || !strings.HasPrefix(got[0].Reply, "$JS.ACK.S.R.2.1.2.") {
 		t.Fatalf("redelivery after ack_wait: %+v", got)
 	}
 	reply = e.next("R", `{"batch":1,"expires":300000000}`)

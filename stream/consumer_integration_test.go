@@ -1,0 +1,111 @@
+package stream_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/reactor-nats/reactor/internal/testref"
+)
+
+// A pull consumer through nats.go's jetstream package, the same calls on reactor and on the reference
+// nats-server: what Fetch returns (subjects, payloads, delivery metadata), and the consumer's counters after
+// acks, a nak and a term.
+func TestPullConsumerThroughNatsGoMatchesReference(t *testing.T) {
+	_, ours := runJetStream(t)
+	ref, err := nats.Connect("nats://" + testref.StartNatsServer(t, "-js", "-sd", t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ref.Close)
+	theirs, err := jetstream.New(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := pullSession(t, ours), pullSession(t, theirs); got != want {
+		t.Fatalf("reactor:\n%s\nnats-server:\n%s", got, want)
+	}
+}
+
+// pullSession runs the consumer story on js and tells what it saw.
+func pullSession(t *testing.T, js jetstream.JetStream) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	st, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "PULL", Subjects: []string{"pull.>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 5; i++ {
+		if _, err := js.Publish(ctx, fmt.Sprintf("pull.%d", i), []byte(fmt.Sprintf("m%d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := st.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{Durable: "D", AckPolicy: jetstream.AckExplicitPolicy,
+		AckWait: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out string
+	batch, err := c.Fetch(3, jetstream.FetchMaxWait(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []jetstream.Msg
+	for m := range batch.Messages() {
+		md, err := m.Metadata()
+		if err != nil {
+			t.Fatalf("metadata of %s: %v", m.Subject(), err)
+		}
+		out += fmt.Sprintf("got %s %q stream seq %d consumer seq %d delivered %d pending %d\n", m.Subject(), m.Data(),
+			md.Sequence.Stream, md.Sequence.Consumer, md.NumDelivered, md.NumPending)
+		msgs = append(msgs, m)
+	}
+	if len(msgs) != 3 {
+		t.Fatalf("fetched %d: %s", len(msgs), out)
+	}
+	if err := msgs[0].DoubleAck(ctx); err != nil {
+		t.Fatalf("double ack: %v", err)
+	}
+	if err := msgs[1].Term(); err != nil {
+		t.Fatal(err)
+	}
+	// A nak with a delay, so that the order of what the next fetch gets does not depend on when the
+	// server handles the nak.
+	if err := msgs[2].NakWithDelay(300 * time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	batch, err = c.Fetch(3, jetstream.FetchMaxWait(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m := range batch.Messages() {
+		md, _ := m.Metadata()
+		out += fmt.Sprintf("then %s %q consumer seq %d delivered %d\n", m.Subject(), m.Data(), md.Sequence.Consumer,
+			md.NumDelivered)
+		if err := m.DoubleAck(ctx); err != nil {
+			t.Fatalf("double ack: %v", err)
+		}
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out += fmt.Sprintf("info delivered %d/%d ack floor %d/%d pending %d ack pending %d redelivered %d waiting %d\n",
+		info.Delivered.Consumer, info.Delivered.Stream, info.AckFloor.Consumer, info.AckFloor.Stream, info.NumPending,
+		info.NumAckPending, info.NumRedelivered, info.NumWaiting)
+	empty, err := c.FetchNoWait(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for range empty.Messages() {
+		n++
+	}
+	out += fmt.Sprintf("no wait: %d messages, error %v\n", n, empty.Error())
+	return out
+}
