@@ -75,6 +75,6 @@
 //
 // Not yet: consumer state on disk (a restart forgets consumers), push consumers, pull idle heartbeats,
 // flow control, rate limit, replay original, backoff, pause, filter_subjects, priority groups, KV and
-// object store. reactor's Host does not yet honour Outbound.MsgSubject and Reply, so through a real
-// server deliveries arrive on the inbox subject without an ack subject.
+// object store. A delivery reaches only clients of this server (reactor's Host delivers to the inbox's
+// local subscribers; a requester across a route is not served).
 package stream
