@@ -136,6 +136,9 @@ func (c *Consumer) ack(kind ackKind, sseq uint64, delay time.Duration) []uint64 
 		delete(c.pending, sseq)
 		acked = append(acked, sseq)
 	}
+	if len(acked) > 0 || (kind == ackNak && p != nil) {
+		c.changed(now)
+	}
 	if len(acked) > 0 {
 		c.moveAckFloor()
 		t := time.Unix(0, now).UTC()

@@ -414,7 +414,7 @@ func TestMetaFileRoundTrip(t *testing.T) {
 	if string(gotJSON) != string(wantJSON) || !gotCreated.Equal(created) {
 		t.Errorf("read back %s %v, want %s %v", gotJSON, gotCreated, wantJSON, created)
 	}
-	if _, err := os.Stat(filepath.Join(dir, metaTemp)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(dir, metaFile+".tmp")); !os.IsNotExist(err) {
 		t.Errorf("temporary meta file left: %v", err)
 	}
 	for _, broken := range []string{"", "{}", "{}\n00000000\n", string(gotJSON)} {

@@ -36,6 +36,10 @@ type Consumer struct {
 	waiting   []*pullRequest         // oldest first
 	active    int64                  // unix ns of the last request or ack: an ephemeral's inactivity
 	wake      int64                  // when the clock calls next (0: not scheduled)
+	changes   uint64                 // state changes so far, for consumerFiles
+	saveDue   int64                  // when the changed state is to be written (0: nothing to write)
+
+	files consumerFiles // a file stream's consumer's directory (consumer_file.go); its own lock
 }
 
 // pendingAck is one delivered message awaiting its ack.
@@ -69,7 +73,7 @@ type ConsumerInfo struct {
 
 func newConsumer(s *Stream, cfg ConsumerConfig, created time.Time) *Consumer {
 	c := &Consumer{s: s, name: cfg.Name, created: created, cfg: cfg, pending: map[uint64]*pendingAck{},
-		active: time.Now().UnixNano()}
+		active: time.Now().UnixNano(), files: consumerFiles{dir: s.consumerDir(cfg.Name)}}
 	c.nextSeq = c.startSeq()
 	c.delivered.Stream = c.nextSeq - 1
 	c.ackFloor.Stream = c.nextSeq - 1
@@ -154,11 +158,12 @@ func (c *Consumer) wants(subject string) bool {
 }
 
 // update applies a new configuration (nats-server allows changing most fields but not the policies
-// that decide what was delivered).
+// that decide what was delivered) and stores it.
 func (c *Consumer) update(cfg ConsumerConfig) {
 	c.mu.Lock()
 	c.cfg = cfg
 	c.mu.Unlock()
+	c.writeConfig()
 }
 
 // next returns the message the consumer would deliver next, without taking it: a redelivery first, then
@@ -177,6 +182,7 @@ func (c *Consumer) next() (m store.Msg, redelivery, ok bool) {
 			c.redeliver = c.redeliver[1:]
 			delete(c.pending, seq)
 			c.moveAckFloor()
+			c.changed(time.Now().UnixNano())
 			continue
 		}
 		return msg, true, true
@@ -195,6 +201,7 @@ func (c *Consumer) next() (m store.Msg, redelivery, ok bool) {
 // sequence. Under mu.
 func (c *Consumer) take(m store.Msg, redelivery bool, now int64) (deliveries, cseq uint64) {
 	t := time.Unix(0, now).UTC()
+	c.changed(now)
 	if redelivery {
 		// Every delivery, a redelivery too, takes the next consumer sequence, as on nats-server: the
 		// delivered stream sequence stays the highest delivered for the first time.
@@ -264,9 +271,16 @@ func (c *Consumer) tick(now int64) {
 	c.expireAcks(now)
 	idle := c.cfg.InactiveThreshold > 0 && len(c.waiting) == 0 && now-c.active >= int64(c.cfg.InactiveThreshold)
 	out = c.serve(out, now)
+	save := c.saveDue != 0 && c.saveDue <= now
+	if save {
+		c.saveDue = 0
+	}
 	c.scheduleNext(now)
 	c.mu.Unlock()
 	c.send(out)
+	if save {
+		c.save(false)
+	}
 	if idle && c.cfg.Durable == "" {
 		c.s.deleteConsumer(c.name)
 	}
@@ -305,6 +319,9 @@ func (c *Consumer) scheduleNext(now int64) {
 	}
 	if c.cfg.InactiveThreshold > 0 && c.cfg.Durable == "" {
 		next = min(next, max(c.active+int64(c.cfg.InactiveThreshold), now+int64(time.Millisecond)))
+	}
+	if c.saveDue != 0 {
+		next = min(next, c.saveDue)
 	}
 	if next != maxTime {
 		c.schedule(next)

@@ -49,6 +49,9 @@ func (s *Stream) addConsumer(cfg ConsumerConfig) (*Consumer, bool, *APIError) {
 		return nil, false, ErrConsumerMaxReached
 	}
 	c := newConsumer(s, cfg, time.Now())
+	if err := c.createFiles(); err != nil {
+		return nil, false, ErrConsumerCreate.with(err.Error())
+	}
 	if s.consumers == nil {
 		s.consumers = map[string]*Consumer{}
 	}
@@ -67,6 +70,9 @@ func (s *Stream) deleteConsumer(name string) bool {
 	delete(s.consumers, name)
 	if len(s.consumers) == 0 {
 		s.interest = nil
+	}
+	if c != nil {
+		c.removeFiles()
 	}
 	s.mu.Unlock()
 	if c == nil {
@@ -110,7 +116,8 @@ func (s *Stream) notifyConsumers() {
 	}
 }
 
-// stopConsumers ends every consumer (the stream stops or is deleted). Under no lock.
+// stopConsumers ends every consumer (the stream stops or is deleted) and writes and syncs the state of
+// those that changed since. Under no lock.
 func (s *Stream) stopConsumers() {
 	s.clock.stop()
 	s.mu.Lock()
@@ -119,5 +126,6 @@ func (s *Stream) stopConsumers() {
 	s.mu.Unlock()
 	for _, c := range consumers {
 		c.stop()
+		c.save(true)
 	}
 }

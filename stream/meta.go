@@ -20,7 +20,6 @@ import (
 // forgets them.
 const (
 	metaFile = "meta.json"
-	metaTemp = "meta.json.tmp"
 	msgsDir  = "msgs"
 )
 
@@ -35,42 +34,66 @@ type streamMeta struct {
 
 // writeMeta stores cfg and created in dir, creating dir when needed.
 func writeMeta(dir string, cfg Config, created time.Time) error {
-	body, err := json.Marshal(streamMeta{Config: cfg, Created: created})
-	if err != nil {
-		return err
-	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
 	}
-	content := append(append(body, '\n'), metaSum(body)+"\n"...)
-	tmp := filepath.Join(dir, metaTemp)
-	if err := writeSynced(tmp, content); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, metaFile)); err != nil {
-		return err
-	}
-	return store.SyncDir(dir)
+	return writeChecked(dir, metaFile, streamMeta{Config: cfg, Created: created}, true)
 }
 
 // readMeta reads and checks what writeMeta stored in dir.
 func readMeta(dir string) (Config, time.Time, error) {
-	content, err := os.ReadFile(filepath.Join(dir, metaFile))
-	if err != nil {
+	var meta streamMeta
+	if err := readChecked(dir, metaFile, &meta); err != nil {
 		return Config{}, time.Time{}, err
+	}
+	return meta.Config, meta.Created, nil
+}
+
+// writeChecked replaces dir/file whole with v as one line of JSON and a line of its CRC-32C: written to
+// file.tmp, renamed over file. With synced, the file and the directory are synced too, so even an OS
+// crash leaves the old or the new content; without, a process crash (kill -9) still does, since the
+// OS has both.
+func writeChecked(dir, file string, v any, synced bool) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	content := append(append(body, '\n'), metaSum(body)+"\n"...)
+	tmp := filepath.Join(dir, file+".tmp")
+	if synced {
+		err = writeSynced(tmp, content)
+	} else {
+		err = os.WriteFile(tmp, content, 0o640)
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, file)); err != nil {
+		return err
+	}
+	if !synced {
+		return nil
+	}
+	return store.SyncDir(dir)
+}
+
+// readChecked reads what writeChecked stored in dir/file into v, refusing content that fails its checksum.
+func readChecked(dir, file string, v any) error {
+	content, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		return err
 	}
 	body, sum, ok := bytes.Cut(bytes.TrimSuffix(content, []byte("\n")), []byte("\n"))
 	if !ok {
-		return Config{}, time.Time{}, errors.New("meta: no checksum line")
+		return errors.New(file + ": no checksum line")
 	}
 	if want := metaSum(body); string(sum) != want {
-		return Config{}, time.Time{}, fmt.Errorf("meta: checksum %q, content sums to %s", sum, want)
+		return fmt.Errorf("%s: checksum %q, content sums to %s", file, sum, want)
 	}
-	var meta streamMeta
-	if err := json.Unmarshal(body, &meta); err != nil {
-		return Config{}, time.Time{}, fmt.Errorf("meta: %w", err)
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
 	}
-	return meta.Config, meta.Created, nil
+	return nil
 }
 
 func writeSynced(path string, content []byte) error {

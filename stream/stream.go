@@ -64,8 +64,10 @@ func newStream(a *Account, cfg Config, created time.Time, st store.Store, dir st
 		s.logger().Error().Err(err).Str("stream", s.name).Msg("expiry at open")
 	}
 
+	s.recoverConsumers()
 	cancel, err := a.mgr.host.Capture(a.Name(), cfg.Subjects, s)
 	if err != nil {
+		s.clock.stop()
 		s.mu.Lock()
 		s.expiry.stop()
 		s.releaseUsage()
