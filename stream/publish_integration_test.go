@@ -16,8 +16,15 @@ import (
 // nats.go JetStream context on it.
 func runJetStream(t *testing.T) (*nats.Conn, jetstream.JetStream) {
 	t.Helper()
+	_, nc, js := runJetStreamAt(t, t.TempDir())
+	return nc, js
+}
+
+// runJetStreamAt is runJetStream storing in dir, returning the server too (for a restart on dir).
+func runJetStreamAt(t *testing.T, dir string) (*reactor.Server, *nats.Conn, jetstream.JetStream) {
+	t.Helper()
 	s, err := reactor.New(reactor.Options{Host: "127.0.0.1", EventLoops: 2,
-		JetStream: &reactor.JetStreamOptions{StoreDir: t.TempDir()}})
+		JetStream: &reactor.JetStreamOptions{StoreDir: dir}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +41,7 @@ func runJetStream(t *testing.T) (*nats.Conn, jetstream.JetStream) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return nc, js
+	return s, nc, js
 }
 
 // wantAPIError checks err is the JetStream error errCode with nats-server's description.
