@@ -81,14 +81,23 @@ func (c *client) publishIn(acct *account, m *message, depth int) (delivered int)
 	return delivered
 }
 
-// deliverTo hands m to the plain subscriptions of acct matching to, with m's own subject in the frame: a
-// delivery rather than a publish (internal.go's outAddr.shown). An inbox has no queue group and no import,
-// and a requester on another server is not reached: JetStream serves the clients of its own server.
+// deliverTo hands m to the subscriptions of acct matching to, and to one member of each queue group
+// there, with m's own subject in the frame: a delivery rather than a publish (internal.go's outAddr.shown),
+// as JetStream hands a stored message to a pull request's inbox or a push consumer's deliver subject (and
+// deliver group). Imports are not followed, and a subscriber on another server is not reached: JetStream
+// serves the clients of its own server.
 func (c *client) deliverTo(acct *account, to []byte, m *message) (delivered int) {
 	l := c.loop
 	l.msgSeq++ // a message of its own for the batches
-	for _, e := range acct.subs.Match(to).Plain {
+	r := acct.subs.Match(to)
+	for _, e := range r.Plain {
 		if s, ok := e.Owner.(*subscription); ok && s.filter.Load().Allows(to) {
+			l.route(s, m)
+			delivered++
+		}
+	}
+	for _, group := range r.Queues {
+		if s := c.pickMemberFrom(group, rand.IntN(len(group)), to); s != nil {
 			l.route(s, m)
 			delivered++
 		}

@@ -469,3 +469,49 @@ func TestSendDeliversShowingTheMessagesSubject(t *testing.T) {
 		t.Fatalf("a subscriber of the shown subject got the delivery: %q", got.Subject)
 	}
 }
+
+// A delivery to a subject a queue group subscribes to (a push consumer's deliver group) reaches one member.
+func TestSendDeliversToOneMemberOfADeliverGroup(t *testing.T) {
+	s := runServer(t, Options{})
+	conns := twoLoops(t, s)
+	var subs []*nats.Subscription
+	for _, nc := range conns {
+		for range 2 {
+			sub, err := nc.QueueSubscribeSync("deliver.here", "workers")
+			if err != nil {
+				t.Fatal(err)
+			}
+			subs = append(subs, sub)
+		}
+		if err := nc.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const n = 20
+	for i := range n {
+		jsHost{s}.Send([]stream.Outbound{{Account: globalAccountName, Subject: "deliver.here", MsgSubject: "orders.new",
+			Data: fmt.Appendf(nil, "m%d", i), Origin: -1}})
+	}
+	got := 0
+	waitFor(t, "every delivery", 5*time.Second, func() bool {
+		for _, sub := range subs {
+			for {
+				m, err := sub.NextMsg(time.Millisecond)
+				if err != nil {
+					break
+				}
+				if m.Subject != "orders.new" {
+					t.Fatalf("delivered as %q", m.Subject)
+				}
+				got++
+			}
+		}
+		return got >= n
+	})
+	for _, sub := range subs { // a duplicate would have arrived with the rest
+		if m, err := sub.NextMsg(20 * time.Millisecond); err == nil {
+			got++
+			t.Fatalf("a delivery reached two members (%d of %d): %q", got, n, m.Data)
+		}
+	}
+}
