@@ -1,7 +1,6 @@
 package stream
 
 import (
-	"crypto/rand"
 	"reflect"
 	"strings"
 )
@@ -47,6 +46,8 @@ func (a *Account) createConsumer(req Request, streamName, name, filter string, d
 	switch {
 	case durable && cfg.Durable == "":
 		resp.Error = ErrConsumerDurableNotSet
+	case !durable && name == "" && cfg.Durable != "":
+		resp.Error = ErrConsumerEphemeralNamed
 	case durable && cfg.Durable != name:
 		resp.Error = ErrConsumerDurableMismatch
 	case name != "" && cfg.Durable != "" && cfg.Durable != name:
@@ -98,15 +99,7 @@ func (a *Account) createConsumer(req Request, streamName, name, filter string, d
 }
 
 // ephemeralName is 8 random characters of [a-zA-Z0-9], as nats-server names ephemerals.
-func ephemeralName() string {
-	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
-}
+func ephemeralName() string { return randomToken(8) }
 
 // requestedConsumer finds the stream and consumer a <stream>.<consumer> tail names.
 func (a *Account) requestedConsumer(tail string) (*Consumer, *APIError) {

@@ -12,16 +12,19 @@ import (
 	"github.com/reactor-nats/reactor/subtrie"
 )
 
-// Consumer is one pull consumer of a stream: where it is in the stream, what it delivered and has not
-// had acknowledged, and the pull requests waiting for messages. It has no goroutine: it works when a
-// pull request or an ack arrives (API and ack handlers), when the stream's writer has stored a batch
-// (Stream.notifyConsumers) and when the stream's clock calls it (expiring requests, ack_wait).
+// Consumer is one consumer of a stream: where it is in the stream, what it delivered and has not had
+// acknowledged, and either the pull requests waiting for messages (a pull consumer) or its deliver
+// subject's heartbeats and flow control (a push consumer, consumer_push.go). It has no goroutine: it
+// works when a pull request, an ack or a flow-control answer arrives (API and listener handlers), when
+// the stream's writer has stored a batch (Stream.notifyConsumers) and when the stream's clock calls it
+// (expiring requests, ack_wait, heartbeats, the next slice of a long push delivery).
 type Consumer struct {
 	s       *Stream
 	name    string
 	created time.Time
 
 	waitingCount atomic.Int32 // len(waiting), read without mu by the writer's notification
+	pushing      atomic.Bool  // cfg has a deliver subject: the writer's notification wakes it too
 
 	// mu guards every field below. Lock order: Stream.mu before Consumer.mu; a consumer never takes the
 	// stream's lock while holding its own (acks that remove messages do so after unlocking).
@@ -29,6 +32,7 @@ type Consumer struct {
 	cfg       ConsumerConfig
 	deleted   bool
 	nextSeq   uint64                 // the next stream sequence to look at for a first delivery
+	lastPer   []uint64               // deliver last_per_subject: each subject's last sequence still to deliver, ascending
 	delivered SequenceInfo           // the last first-time delivery
 	ackFloor  SequenceInfo           // everything at or below is acknowledged
 	pending   map[uint64]*pendingAck // delivered, not acknowledged, by stream sequence
@@ -38,6 +42,8 @@ type Consumer struct {
 	wake      int64                  // when the clock calls next (0: not scheduled)
 	changes   uint64                 // state changes so far, for consumerFiles
 	saveDue   int64                  // when the changed state is to be written (0: nothing to write)
+	lastSent  int64                  // unix ns of the last delivery or heartbeat to the deliver subject
+	flow      flowControl            // a flow-controlled push consumer's outstanding request
 
 	files consumerFiles // a file stream's consumer's directory (consumer_file.go); its own lock
 }
@@ -73,21 +79,29 @@ type ConsumerInfo struct {
 
 func newConsumer(s *Stream, cfg ConsumerConfig, created time.Time) *Consumer {
 	c := &Consumer{s: s, name: cfg.Name, created: created, cfg: cfg, pending: map[uint64]*pendingAck{},
-		active: time.Now().UnixNano(), files: consumerFiles{dir: s.consumerDir(cfg.Name)}}
+		active: created.UnixNano(), lastSent: created.UnixNano(), files: consumerFiles{dir: s.consumerDir(cfg)}}
+	c.pushing.Store(cfg.push())
 	c.nextSeq = c.startSeq()
 	c.delivered.Stream = c.nextSeq - 1
 	c.ackFloor.Stream = c.nextSeq - 1
 	return c
 }
 
-// startSeq is the first stream sequence a new consumer looks at, by its deliver policy.
+// startSeq is the first stream sequence a new consumer looks at, by its deliver policy; for
+// last_per_subject it also lists the messages to deliver first.
 func (c *Consumer) startSeq() uint64 {
 	st := c.s.store.State()
 	filter := c.cfg.filter()
 	switch c.cfg.DeliverPolicy {
 	case DeliverNew:
 		return st.LastSeq + 1
-	case DeliverLast, DeliverLastPerSubject:
+	case DeliverLastPerSubject:
+		c.lastPer = lastPerSubject(c.s.store, filter)
+		if len(c.lastPer) > 0 {
+			return c.lastPer[0]
+		}
+		return st.LastSeq + 1
+	case DeliverLast:
 		if m, err := c.s.store.LoadLast(filter); err == nil {
 			return m.Seq
 		}
@@ -146,8 +160,24 @@ func consumerMetadata(md map[string]string) map[string]string {
 	return md
 }
 
+// lastPerSubject is the last sequence of every subject filter selects, ascending.
+func lastPerSubject(st store.Store, filter string) []uint64 {
+	subjects := st.Subjects(filter)
+	seqs := make([]uint64, 0, len(subjects))
+	for subject := range subjects {
+		if last := st.SubjectState(subject).Last; last != 0 {
+			seqs = append(seqs, last)
+		}
+	}
+	slices.Sort(seqs)
+	return seqs
+}
+
 // numPending is how many stored messages the consumer has yet to deliver a first time. Under mu.
 func (c *Consumer) numPending() uint64 {
+	if n := len(c.lastPer); n > 0 {
+		return uint64(n) + c.s.store.FilteredState(c.cfg.filter(), c.lastPer[n-1]+1).Msgs
+	}
 	return c.s.store.FilteredState(c.cfg.filter(), c.nextSeq).Msgs
 }
 
@@ -161,7 +191,11 @@ func (c *Consumer) wants(subject string) bool {
 // that decide what was delivered) and stores it.
 func (c *Consumer) update(cfg ConsumerConfig) {
 	c.mu.Lock()
+	if cfg.DeliverSubject != c.cfg.DeliverSubject {
+		c.flow = flowControl{}
+	}
 	c.cfg = cfg
+	c.pushing.Store(cfg.push())
 	c.mu.Unlock()
 	c.writeConfig()
 }
@@ -190,6 +224,12 @@ func (c *Consumer) next() (m store.Msg, redelivery, ok bool) {
 	if c.cfg.AckPolicy != AckNone && len(c.pending) >= c.cfg.MaxAckPending {
 		return store.Msg{}, false, false
 	}
+	for len(c.lastPer) > 0 {
+		if msg, err := c.s.store.Load(c.lastPer[0]); err == nil {
+			return msg, false, true
+		}
+		c.lastPer = c.lastPer[1:] // gone since the consumer was created
+	}
 	msg, err := c.s.store.LoadNext(c.cfg.filter(), c.nextSeq)
 	if err != nil {
 		return store.Msg{}, false, false
@@ -216,6 +256,9 @@ func (c *Consumer) take(m store.Msg, redelivery bool, now int64) (deliveries, cs
 		return p.deliveries, p.cseq
 	}
 	c.nextSeq = m.Seq + 1
+	if len(c.lastPer) > 0 && c.lastPer[0] == m.Seq {
+		c.lastPer = c.lastPer[1:]
+	}
 	c.delivered = SequenceInfo{Consumer: c.delivered.Consumer + 1, Stream: m.Seq, Last: &t}
 	if c.cfg.AckPolicy == AckNone {
 		c.ackFloor.Consumer, c.ackFloor.Stream = c.delivered.Consumer, m.Seq
@@ -269,8 +312,12 @@ func (c *Consumer) tick(now int64) {
 	c.waiting = kept
 	c.waitingCount.Store(int32(len(kept)))
 	c.expireAcks(now)
+	if c.cfg.push() {
+		c.interested(now)
+	}
 	idle := c.cfg.InactiveThreshold > 0 && len(c.waiting) == 0 && now-c.active >= int64(c.cfg.InactiveThreshold)
 	out = c.serve(out, now)
+	out = c.heartbeat(out, now)
 	save := c.saveDue != 0 && c.saveDue <= now
 	if save {
 		c.saveDue = 0
@@ -322,6 +369,9 @@ func (c *Consumer) scheduleNext(now int64) {
 	}
 	if c.saveDue != 0 {
 		next = min(next, c.saveDue)
+	}
+	if c.cfg.push() && c.cfg.Heartbeat > 0 {
+		next = min(next, c.lastSent+int64(c.cfg.Heartbeat))
 	}
 	if next != maxTime {
 		c.schedule(next)

@@ -3,6 +3,8 @@ package stream
 import (
 	"strings"
 	"time"
+
+	"github.com/reactor-nats/reactor/subtrie"
 )
 
 // ConsumerConfig is a consumer's configuration with nats-server's JSON field names. Policies are their
@@ -61,6 +63,7 @@ const (
 	defaultMaxWaiting        = 512
 	defaultMaxAckPending     = 1000
 	defaultInactiveThreshold = 5 * time.Second
+	minHeartbeat             = 100 * time.Millisecond
 )
 
 // ConsumerAction is a create request's "action": "" (create or update), "create" or "update".
@@ -75,7 +78,7 @@ type CreateConsumerRequest struct {
 }
 
 // checkConsumerConfig validates cfg for stream scfg and fills in nats-server's defaults. What is not
-// implemented yet (push delivery, multiple filters) is refused rather than accepted and ignored.
+// implemented yet (multiple filters, backoff, rate limit) is refused rather than accepted and ignored.
 func checkConsumerConfig(cfg ConsumerConfig, scfg Config) (ConsumerConfig, *APIError) {
 	if cfg.Durable != "" && cfg.Name != "" && cfg.Durable != cfg.Name {
 		return cfg, ErrConsumerDurableAndName
@@ -109,23 +112,14 @@ func checkConsumerConfig(cfg ConsumerConfig, scfg Config) (ConsumerConfig, *APIE
 	if cfg.ReplayPolicy != ReplayInstant {
 		return cfg, ErrConsumerCreate.with("replay policy " + cfg.ReplayPolicy + " is not supported yet")
 	}
-	if cfg.DeliverSubject != "" {
-		return cfg, ErrConsumerPushUnsupported
-	}
-	if cfg.Heartbeat > 0 {
-		return cfg, ErrConsumerHBRequiresPush
-	}
-	if cfg.FlowControl {
-		return cfg, ErrConsumerFCRequiresPush
+	if e := checkDelivery(&cfg, scfg); e != nil {
+		return cfg, e
 	}
 	if len(cfg.FilterSubjects) > 0 || len(cfg.BackOff) > 0 || cfg.RateLimit > 0 {
 		return cfg, ErrConsumerCreate.with("filter_subjects, backoff and rate_limit_bps are not supported yet")
 	}
-	if cfg.MaxWaiting < 0 {
-		return cfg, ErrConsumerMaxWaitingNeg
-	}
-	if cfg.MaxWaiting == 0 {
-		cfg.MaxWaiting = defaultMaxWaiting
+	if cfg.DeliverPolicy == DeliverLastPerSubject && cfg.FilterSubject == "" {
+		return cfg, ErrConsumerLastPerSubjectFilter
 	}
 	if cfg.MaxRequestBatch < 0 {
 		return cfg, ErrConsumerMaxBatchNeg
@@ -165,3 +159,42 @@ func checkConsumerConfig(cfg ConsumerConfig, scfg Config) (ConsumerConfig, *APIE
 
 // filter is the subject filter the store is asked with ("" all).
 func (cfg *ConsumerConfig) filter() string { return cfg.FilterSubject }
+
+// checkDelivery checks what makes a consumer push or pull, as nats-server does: a push consumer
+// (deliver_subject) has no pull requests (max_waiting), a literal deliver subject outside the stream's
+// subjects, and heartbeats of at least 100 ms when it is flow controlled; a pull consumer has neither
+// heartbeats nor flow control and max_waiting 512 unless told.
+func checkDelivery(cfg *ConsumerConfig, scfg Config) *APIError {
+	if cfg.DeliverSubject == "" {
+		switch {
+		case cfg.Heartbeat > 0:
+			return ErrConsumerHBRequiresPush
+		case cfg.FlowControl:
+			return ErrConsumerFCRequiresPush
+		case cfg.MaxWaiting < 0:
+			return ErrConsumerMaxWaitingNeg
+		case cfg.MaxWaiting == 0:
+			cfg.MaxWaiting = defaultMaxWaiting
+		}
+		return nil
+	}
+	switch {
+	case cfg.MaxWaiting != 0:
+		return ErrConsumerPushMaxWaiting
+	case cfg.Heartbeat > 0 && cfg.Heartbeat < minHeartbeat:
+		return ErrConsumerSmallHeartbeat
+	case cfg.FlowControl && cfg.Heartbeat <= 0:
+		return ErrConsumerFCNeedsHeartbeat
+	case strings.ContainsAny(cfg.DeliverSubject, "*>"):
+		return ErrConsumerDeliverWildcards
+	}
+	for _, subject := range scfg.Subjects {
+		if subtrie.SubjectMatches(subject, cfg.DeliverSubject) {
+			return ErrConsumerDeliverCycle
+		}
+	}
+	return nil
+}
+
+// push reports whether the consumer delivers to a deliver subject rather than to pull requests.
+func (cfg *ConsumerConfig) push() bool { return cfg.DeliverSubject != "" }

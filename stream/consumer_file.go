@@ -41,6 +41,7 @@ type consumerState struct {
 	AckFloor  SequenceInfo   `json:"ack_floor"`
 	Pending   []pendingState `json:"pending,omitempty"` // by stream sequence
 	Redeliver []uint64       `json:"redeliver,omitempty"`
+	LastPer   []uint64       `json:"last_per_subject,omitempty"` // deliver last_per_subject: still to deliver
 }
 
 type pendingState struct {
@@ -60,12 +61,14 @@ type consumerFiles struct {
 	removed bool   // the consumer was deleted: write nothing more
 }
 
-// consumerDir is the directory of the stream's consumer name; "" for a memory stream.
-func (s *Stream) consumerDir(name string) string {
-	if s.dir == "" {
+// consumerDir is the directory of the stream's consumer with cfg; "" for a memory stream or a consumer
+// that asked for memory storage (nats.go's ordered consumers do), which keeps nothing and is not
+// recovered.
+func (s *Stream) consumerDir(cfg ConsumerConfig) string {
+	if s.dir == "" || cfg.MemoryStorage {
 		return ""
 	}
-	return filepath.Join(s.dir, obsDir, name)
+	return filepath.Join(s.dir, obsDir, cfg.Name)
 }
 
 // createFiles writes a new consumer's directory: state first, so a meta file always has a state beside
@@ -121,6 +124,7 @@ func (c *Consumer) snapshot() consumerState {
 	}
 	slices.SortFunc(st.Pending, func(a, b pendingState) int { return cmp.Compare(a.Seq, b.Seq) })
 	st.Redeliver = slices.Clone(c.redeliver)
+	st.LastPer = slices.Clone(c.lastPer)
 	return st
 }
 
@@ -204,7 +208,7 @@ func (s *Stream) recoverConsumers() {
 
 // loadConsumer reads the consumer kept in obs/name. Its pending acks are due again ack_wait from now.
 func (s *Stream) loadConsumer(name string, now int64) (*Consumer, error) {
-	dir := s.consumerDir(name)
+	dir := filepath.Join(s.dir, obsDir, name)
 	var meta consumerMeta
 	if err := readChecked(dir, metaFile, &meta); err != nil {
 		return nil, err
@@ -221,8 +225,9 @@ func (s *Stream) loadConsumer(name string, now int64) (*Consumer, error) {
 		return nil, err
 	}
 	c := &Consumer{s: s, name: name, created: meta.Created, cfg: cfg, files: consumerFiles{dir: dir},
-		pending: make(map[uint64]*pendingAck, len(st.Pending)), active: now,
-		nextSeq: st.NextSeq, delivered: st.Delivered, ackFloor: st.AckFloor}
+		pending: make(map[uint64]*pendingAck, len(st.Pending)), active: now, lastSent: now,
+		nextSeq: st.NextSeq, lastPer: st.LastPer, delivered: st.Delivered, ackFloor: st.AckFloor}
+	c.pushing.Store(cfg.push())
 	for _, p := range st.Pending {
 		c.pending[p.Seq] = &pendingAck{cseq: p.Cseq, deliveries: p.Deliveries, deadline: now + int64(cfg.AckWait)}
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/reactor-nats/reactor/stream/store"
 )
 
 // pullRequest is one CONSUMER.MSG.NEXT request waiting for messages.
@@ -74,7 +76,7 @@ func parseNext(data []byte) (nextRequest, string) {
 // pull serves a MSG.NEXT request: it is checked against the consumer's limits, served at once as far as
 // messages allow, and what remains waits (max_waiting bounds how many) unless it asked not to.
 func (c *Consumer) pull(reply string, data []byte) {
-	if reply == "" {
+	if reply == "" || c.pushing.Load() {
 		return
 	}
 	now := time.Now().UnixNano()
@@ -130,13 +132,21 @@ func (c *Consumer) drop(r *pullRequest) {
 	}
 }
 
-// serve delivers to the waiting requests, oldest first, while there are messages for them; it appends
-// the deliveries and any status messages to out. Under mu.
+// serve delivers what is due: to the deliver subject (a push consumer) or the waiting requests; it
+// appends the deliveries and any status messages to out. Under mu.
 func (c *Consumer) serve(out []Outbound, now int64) []Outbound {
 	if c.deleted {
 		return out
 	}
-	account := c.s.acct.Name()
+	if c.cfg.push() {
+		return c.servePush(out, now)
+	}
+	return c.servePull(out, now)
+}
+
+// servePull delivers to the waiting requests, oldest first, while there are messages for them. Under mu.
+func (c *Consumer) servePull(out []Outbound, now int64) []Outbound {
+	var pending pendingCount
 	for len(c.waiting) > 0 {
 		r := c.waiting[0]
 		m, redelivery, ok := c.next()
@@ -152,9 +162,7 @@ func (c *Consumer) serve(out []Outbound, now int64) []Outbound {
 			c.waiting = c.waiting[1:]
 			continue
 		}
-		deliveries, cseq := c.take(m, redelivery, now)
-		out = append(out, Outbound{Account: account, Subject: r.reply, MsgSubject: m.Subject,
-			Reply: c.ackSubject(deliveries, m.Seq, cseq, m.Time), Hdr: m.Hdr, Data: m.Data, Origin: -1})
+		out = append(out, c.deliver(r.reply, m, redelivery, now, &pending))
 		r.sent++
 		r.bytes += size
 		r.remaining--
@@ -166,15 +174,54 @@ func (c *Consumer) serve(out []Outbound, now int64) []Outbound {
 	return out
 }
 
+// pendingCount is num_pending through one serving: read from the store at the first delivery, then
+// counted down, so a batch costs one count rather than one per message.
+type pendingCount struct {
+	n     uint64
+	known bool
+}
+
+// deliver takes m (from next) and returns its delivery to subject: the stored subject shown, the ack
+// subject as reply, only the headers and Nats-Msg-Size for a headers_only consumer. Under mu.
+func (c *Consumer) deliver(subject string, m store.Msg, redelivery bool, now int64, pending *pendingCount) Outbound {
+	if !pending.known {
+		pending.n, pending.known = c.numPending(), true
+	}
+	deliveries, cseq := c.take(m, redelivery, now)
+	if !redelivery && pending.n > 0 {
+		pending.n--
+	}
+	d := Outbound{Account: c.s.acct.Name(), Subject: subject, MsgSubject: m.Subject,
+		Reply: c.ackSubject(deliveries, m.Seq, cseq, m.Time, pending.n), Hdr: m.Hdr, Data: m.Data, Origin: -1}
+	if c.cfg.HeadersOnly {
+		d.Hdr, d.Data = headersOnly(m.Hdr, len(m.Data)), nil
+	}
+	return d
+}
+
+// headersOnly is a headers_only delivery's header block: the message's own headers (or none) and
+// Nats-Msg-Size, the size of the payload left out, as nats-server writes it.
+func headersOnly(hdr []byte, size int) []byte {
+	b := make([]byte, 0, len(hdr)+40)
+	if len(hdr) == 0 {
+		b = append(b, "NATS/1.0\r\n"...)
+	} else {
+		b = append(b, bytes.TrimSuffix(hdr, []byte("\r\n"))...)
+	}
+	b = append(b, "Nats-Msg-Size: "...)
+	b = strconv.AppendInt(b, int64(size), 10)
+	return append(b, "\r\n\r\n"...)
+}
+
 // ackSubject is the reply subject of a delivery, in nats-server's layout:
 // $JS.ACK.<stream>.<consumer>.<deliveries>.<stream seq>.<consumer seq>.<time>.<pending>. Under mu.
-func (c *Consumer) ackSubject(deliveries, sseq, cseq uint64, ts int64) string {
+func (c *Consumer) ackSubject(deliveries, sseq, cseq uint64, ts int64, pending uint64) string {
 	b := make([]byte, 0, 64+len(c.s.name)+len(c.name))
 	b = append(b, ackPrefix...)
 	b = append(b, c.s.name...)
 	b = append(b, '.')
 	b = append(b, c.name...)
-	for _, n := range []uint64{deliveries, sseq, cseq, uint64(ts), c.numPending()} {
+	for _, n := range []uint64{deliveries, sseq, cseq, uint64(ts), pending} {
 		b = append(b, '.')
 		b = strconv.AppendUint(b, n, 10)
 	}

@@ -57,8 +57,12 @@ func (s *Stream) addConsumer(cfg ConsumerConfig) (*Consumer, bool, *APIError) {
 	}
 	s.consumers[cfg.Name] = c
 	s.interest = s.anyConsumerWants
+	now := time.Now().UnixNano()
 	c.mu.Lock()
-	c.scheduleNext(time.Now().UnixNano())
+	c.scheduleNext(now)
+	if cfg.push() {
+		c.schedule(now) // a push consumer starts delivering on the clock, not on the API's goroutine
+	}
 	c.mu.Unlock()
 	return c, true, nil
 }
@@ -96,13 +100,14 @@ func (s *Stream) anyConsumerWants(_ uint64, subject string) bool {
 	return false
 }
 
-// notifyConsumers lets the consumers with waiting pull requests deliver what the writer just stored.
+// notifyConsumers lets the push consumers and those with waiting pull requests deliver what the
+// writer just stored.
 // The writer calls it after each batch, outside the stream's lock.
 func (s *Stream) notifyConsumers() {
 	s.mu.Lock()
 	var ready []*Consumer
 	for _, c := range s.consumers {
-		if c.waitingCount.Load() > 0 {
+		if c.waitingCount.Load() > 0 || c.pushing.Load() {
 			ready = append(ready, c)
 		}
 	}

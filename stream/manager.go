@@ -165,7 +165,14 @@ func (m *Manager) EnableAccount(name string, limits AccountLimits) error {
 		a.stopStreams()
 		return fmt.Errorf("jetstream account %s: listen on %s>: %w", name, ackPrefix, err)
 	}
-	a.cancelAPI = func() { cancel(); cancelAcks() }
+	cancelFlow, err := m.host.Listen(name, flowPrefix+">", a.handleFlow)
+	if err != nil {
+		cancel()
+		cancelAcks()
+		a.stopStreams()
+		return fmt.Errorf("jetstream account %s: listen on %s>: %w", name, flowPrefix, err)
+	}
+	a.cancelAPI = func() { cancel(); cancelAcks(); cancelFlow() }
 	m.accounts[name] = a
 	return nil
 }

@@ -15,6 +15,7 @@ type testHost struct {
 	mu        sync.Mutex
 	listeners map[string]func(Request) // by account
 	ackers    map[string]func(Request) // $JS.ACK.> listeners, by account
+	flows     map[string]func(Request) // $JS.FC.> listeners, by account
 	captures  map[int]testCapture      // live captures by id
 	nextID    int
 	sends     [][]Outbound        // each Send call, in order
@@ -29,7 +30,7 @@ type testCapture struct {
 }
 
 func newTestHost() *testHost {
-	return &testHost{listeners: map[string]func(Request){}, ackers: map[string]func(Request){}, captures: map[int]testCapture{},
+	return &testHost{listeners: map[string]func(Request){}, ackers: map[string]func(Request){}, flows: map[string]func(Request){}, captures: map[int]testCapture{},
 		last: map[string]Outbound{}, arrived: make(chan struct{}, 1)}
 }
 
@@ -54,6 +55,8 @@ func (h *testHost) Listen(account, subject string, handle func(Request)) (func()
 	case apiPrefix + ">":
 	case ackPrefix + ">":
 		byAccount = h.ackers
+	case flowPrefix + ">":
+		byAccount = h.flows
 	default:
 		panic("listen on " + subject)
 	}
@@ -94,6 +97,13 @@ func (h *testHost) acker(account string) func(Request) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.ackers[account]
+}
+
+// flow returns the $JS.FC.> handler of account, nil when it has none.
+func (h *testHost) flow(account string) func(Request) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.flows[account]
 }
 
 // ingest returns the Ingest of the capture in account matching subject, nil when none does.
