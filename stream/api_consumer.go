@@ -95,6 +95,9 @@ func (a *Account) createConsumer(req Request, streamName, name, filter string, d
 		}
 	}
 	resp.ConsumerInfo = c.Info()
+	if created {
+		c.start() // after the info, which shows the consumer before any delivery, as nats-server's does
+	}
 	return resp
 }
 

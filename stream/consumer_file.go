@@ -203,6 +203,7 @@ func (s *Stream) recoverConsumers() {
 		c.mu.Lock()
 		c.scheduleNext(now)
 		c.mu.Unlock()
+		c.start()
 	}
 }
 

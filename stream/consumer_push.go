@@ -83,6 +83,17 @@ func (c *Consumer) servePush(out []Outbound, now int64) []Outbound {
 	return out
 }
 
+// start has a push consumer deliver what it can, on the stream's clock rather than the caller's
+// goroutine.
+func (c *Consumer) start() {
+	if !c.pushing.Load() {
+		return
+	}
+	c.mu.Lock()
+	c.schedule(time.Now().UnixNano())
+	c.mu.Unlock()
+}
+
 // interested reports whether the deliver subject has interest (always, when the Host cannot tell); a
 // push consumer with interest is active. Under mu.
 func (c *Consumer) interested(now int64) bool {

@@ -57,12 +57,8 @@ func (s *Stream) addConsumer(cfg ConsumerConfig) (*Consumer, bool, *APIError) {
 	}
 	s.consumers[cfg.Name] = c
 	s.interest = s.anyConsumerWants
-	now := time.Now().UnixNano()
 	c.mu.Lock()
-	c.scheduleNext(now)
-	if cfg.push() {
-		c.schedule(now) // a push consumer starts delivering on the clock, not on the API's goroutine
-	}
+	c.scheduleNext(time.Now().UnixNano())
 	c.mu.Unlock()
 	return c, true, nil
 }
