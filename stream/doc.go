@@ -50,12 +50,18 @@
 //
 // # Consumers
 //
-// Pull consumers exist (consumer*.go, ack.go, api_consumer.go); a consumer is state, never a goroutine:
+// Pull and push consumers exist (consumer*.go, ack.go, api_consumer.go); a consumer is state, never a
+// goroutine:
 //
 //   - API: CONSUMER.CREATE.<stream>[.<name>[.<filter>]] with action create/update, DURABLE.CREATE, INFO,
-//     NAMES, LIST, DELETE with nats-server's JSON, defaults (ack_wait 30s, max_deliver -1, max_waiting 512,
-//     max_ack_pending 1000, inactive_threshold 5s for ephemerals) and error codes. consumer_count and the
-//     account's consumers count them.
+//     NAMES, LIST, DELETE with nats-server's JSON, defaults (ack_wait 30s, max_deliver -1, max_waiting 512
+//     for pull, max_ack_pending 1000, inactive_threshold 5s for ephemerals) and error codes, among them
+//     the push rules (no max_waiting, flow control needs idle_heartbeat >= 100ms, a literal deliver
+//     subject outside the stream's subjects) and last_per_subject's need of a filter. consumer_count
+//     and the account's consumers count them.
+//   - Deliver policies all, last, new, by_start_sequence, by_start_time and last_per_subject (each
+//     subject's last message, in sequence order, then what follows; the list still to deliver is part of
+//     the durable state); filter_subject; headers_only (the headers and Nats-Msg-Size, no payload).
 //   - MSG.NEXT ({batch, expires, no_wait, max_bytes} or a bare number) queues a pull request on the
 //     consumer (max_waiting of them). It is served at once as far as messages allow, then whenever the
 //     writer has stored a batch (notifyConsumers, after the pub-acks) or an ack frees max_ack_pending.
@@ -64,6 +70,19 @@
 //     status messages (404 No Messages, 408 Request Timeout with Nats-Pending-*, 409 Exceeded
 //     MaxRequestBatch / MaxRequestExpires / MaxRequestMaxBytes / MaxWaiting, Consumer Deleted, 400 Bad
 //     Request) carry nats-server's exact header blocks.
+//   - Push consumers (consumer_push.go: deliver_subject, optionally deliver_group) deliver without
+//     requests, woken like pull consumers (the writer's notification, an ack, the clock): what is due
+//     goes to the deliver subject in one Host.Send per wake-up, at most 256 messages, then the clock calls
+//     again at once. Every delivery, ack_policy none too, carries its $JS.ACK reply (an ordered
+//     consumer reads its sequences from it). Idle heartbeats ("100 Idle Heartbeat", Nats-Last-Consumer,
+//     Nats-Last-Stream, and Nats-Consumer-Stalled while stalled) go out after idle_heartbeat without a
+//     delivery. Flow control sends "100 FlowControl Request" with reply $JS.FC.<stream>.<consumer>.<token>
+//     after each 1 MB delivered, and stops a further 1 MB later until that subject is published to
+//     (one listener on $JS.FC.> per account). A Host that implements InterestHost lets a push consumer
+//     hold its messages while nobody subscribes to its deliver subject and an ephemeral expire
+//     inactive_threshold after interest went; otherwise deliveries always go out and an ephemeral push
+//     consumer lives until deleted (nats.go deletes those it created when unsubscribed). Consumers with
+//     mem_storage (nats.go's ordered ones) keep no files and are not recovered.
 //   - Acks arrive on $JS.ACK.> (one listener per account; the v1 and v2 token layouts): "" / +ACK, -NAK
 //     (optional {"delay"}), +WPI, +NXT, +TERM, with a double-ack's empty reply; policies none, all and
 //     explicit. A workqueue stream removes what was acknowledged (Stream.RemoveMsg, after the consumer's
@@ -86,8 +105,10 @@
 //     what the OS had not written of an unsynced state file; a state file that then fails its checksum
 //     loses the consumer. Deleting a consumer removes its directory.
 //
-// Not yet: push consumers, pull idle heartbeats,
-// flow control, rate limit, replay original, backoff, pause, filter_subjects, priority groups, KV and
-// object store. A delivery reaches only clients of this server (reactor's Host delivers to the inbox's
-// local subscribers; a requester across a route is not served).
+// nats.go's KeyValue and ObjectStore work on these (they are streams and consumers; nothing in this
+// package is specific to them).
+//
+// Not yet: pull idle heartbeats, rate limit, replay original, backoff, pause, filter_subjects, priority
+// groups. A delivery reaches only clients of this server (reactor's Host delivers to the inbox's local
+// subscribers; a requester across a route is not served).
 package stream
