@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,7 +12,7 @@ import (
 // TestJetStreamCLISessionSameAsNatsServer runs one `nats stream …` session against nats-server and reactor,
 // both daemons with -js on fresh store directories, and requires every command's output (and whether it
 // failed) to be the same once what differs between any two runs is masked: times, server ids, ports, a
-// connection's id and round trip, and the column widths those change.
+// connection's id and round trip, transfer rates, and the column widths those change.
 func TestJetStreamCLISessionSameAsNatsServer(t *testing.T) {
 	ref := startDaemonBinary(t, natsServerBinary(t), "-js", "-sd", t.TempDir())
 	ours := startDaemonBinary(t, reactorBinary(t), "-js", "-sd", t.TempDir())
@@ -42,6 +45,57 @@ func TestJetStreamCLISessionSameAsNatsServer(t *testing.T) {
 		{"stream", "ls", "--json"},
 		{"stream", "info", "ORDERS", "--json"},
 	}
+	sameCLISession(t, ref, ours, session)
+}
+
+// TestKVAndObjectCLISessionSameAsNatsServer is the same comparison for a `nats kv` and `nats object`
+// session: buckets, puts, gets, revisions, history, keys, deletes, and an object of several chunks.
+func TestKVAndObjectCLISessionSameAsNatsServer(t *testing.T) {
+	ref := startDaemonBinary(t, natsServerBinary(t), "-js", "-sd", t.TempDir())
+	ours := startDaemonBinary(t, reactorBinary(t), "-js", "-sd", t.TempDir())
+	file := filepath.Join(t.TempDir(), "blob.bin")
+	blob := make([]byte, 300_000) // three chunks of nats' 128 KiB
+	for i := range blob {
+		blob[i] = byte(i * 7)
+	}
+	if err := os.WriteFile(file, blob, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out.bin")
+	sameCLISession(t, ref, ours, [][]string{
+		{"kv", "add", "CFG", "--history", "3"},
+		{"kv", "put", "CFG", "color", "red"},
+		{"kv", "put", "CFG", "color", "green"},
+		{"kv", "put", "CFG", "size", "10"},
+		{"kv", "get", "CFG", "color"},
+		{"kv", "get", "CFG", "color", "--raw"},
+		{"kv", "create", "CFG", "color", "blue"}, // exists
+		{"kv", "update", "CFG", "color", "blue", "2"},
+		{"kv", "update", "CFG", "color", "pink", "2"}, // wrong revision
+		{"kv", "history", "CFG", "color"},
+		{"kv", "ls", "CFG"},
+		{"kv", "del", "CFG", "size", "-f"},
+		{"kv", "get", "CFG", "size"},
+		{"kv", "ls", "CFG"},
+		{"kv", "info", "CFG"},
+		{"kv", "rm", "CFG", "-f"},
+		{"object", "add", "FILES"},
+		{"object", "put", "FILES", file, "--name", "blob.bin"},
+		{"object", "ls", "FILES"},
+		{"object", "info", "FILES", "blob.bin"},
+		{"object", "get", "FILES", "blob.bin", "--output", out, "--force"},
+		{"object", "rm", "FILES", "blob.bin", "-f"},
+		{"object", "ls", "FILES"},
+	})
+	if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, blob) {
+		t.Fatalf("object got back %d bytes (%v), want the %d put", len(got), err, len(blob))
+	}
+}
+
+// sameCLISession runs each command against both daemons and requires the same outcome and, masked, the
+// same output.
+func sameCLISession(t *testing.T, ref, ours *daemon, session [][]string) {
+	t.Helper()
 	for _, args := range session {
 		refOut, refErr := ref.natsResult(t, args...)
 		ourOut, ourErr := ours.natsResult(t, args...)
@@ -68,6 +122,7 @@ var runDetails = []struct {
 	{regexp.MustCompile(`127\.0\.0\.1:\d+`), "<addr>"},
 	{regexp.MustCompile(`(Client ID|RTT): .*`), "$1: <masked>"},
 	{regexp.MustCompile(`\b\d+(\.\d+)?(ns|µs|us|ms|s)\b`), "<duration>"},
+	{regexp.MustCompile(`\d+(\.\d+)? [KMGT]?i?B/s`), "<rate>"},
 	{regexp.MustCompile(`─+`), "─"},
 	{regexp.MustCompile(`[ \t]+`), " "},
 }
