@@ -11,27 +11,11 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/reactor-nats/reactor/internal/testref"
 	"github.com/reactor-nats/reactor/stream"
 )
 
 // The stream API through nats.go's jetstream package, on reactor and on the reference nats-server: the
 // same calls against each, every result compared field by field (times and the server's name aside).
-
-// runReferenceJetStream starts nats-server -js on a fresh store and returns a JetStream context on it.
-func runReferenceJetStream(t *testing.T) (*nats.Conn, jetstream.JetStream) {
-	t.Helper()
-	nc, err := nats.Connect("nats://" + testref.StartNatsServer(t, "-js", "-sd", t.TempDir()))
-	if err != nil {
-		t.Fatalf("reference nats-server: %v", err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return nc, js
-}
 
 // apiCalls makes the same jetstream calls on a server and returns what each answered, by call.
 func apiCalls(t *testing.T, js jetstream.JetStream) map[string]any {
@@ -176,7 +160,7 @@ func unwrap(err error) error {
 }
 
 func TestStreamAPIThroughNatsGoMatchesReference(t *testing.T) {
-	_, refJS := runReferenceJetStream(t)
+	_, refJS := referenceJetStream(t)
 	_, js := runJetStream(t)
 	want := apiCalls(t, refJS)
 	got := apiCalls(t, js)

@@ -6,10 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/reactor-nats/reactor/internal/testref"
 )
 
 // A pull consumer through nats.go's jetstream package, the same calls on reactor and on the reference
@@ -17,15 +14,7 @@ import (
 // acks, a nak and a term.
 func TestPullConsumerThroughNatsGoMatchesReference(t *testing.T) {
 	_, ours := runJetStream(t)
-	ref, err := nats.Connect("nats://" + testref.StartNatsServer(t, "-js", "-sd", t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ref.Close)
-	theirs, err := jetstream.New(ref)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, theirs := referenceJetStream(t)
 	if got, want := pullSession(t, ours), pullSession(t, theirs); got != want {
 		t.Fatalf("reactor:\n%s\nnats-server:\n%s", got, want)
 	}

@@ -14,30 +14,13 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/reactor-nats/reactor/internal/testref"
 )
-
-// referenceJetStream connects nats.go to a reference nats-server with JetStream.
-func referenceJetStream(t *testing.T) jetstream.JetStream {
-	t.Helper()
-	nc, err := nats.Connect("nats://" + testref.StartNatsServer(t, "-js", "-sd", t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return js
-}
 
 // nats.go's KeyValue reads through ordered push consumers (Keys, History, ListKeys, Watch): the same
 // story on reactor and on the reference nats-server tells the same.
 func TestKeyValueThroughNatsGoMatchesReference(t *testing.T) {
 	_, ours := runJetStream(t)
-	theirs := referenceJetStream(t)
+	_, theirs := referenceJetStream(t)
 	got, want := kvSession(t, ours), kvSession(t, theirs)
 	t.Logf("reactor:\n%s", got)
 	if got != want {
@@ -141,7 +124,7 @@ func kvSession(t *testing.T, js jetstream.JetStream) string {
 // nats.go's ObjectStore puts an object as chunks and gets it back through an ordered push consumer.
 func TestObjectStoreThroughNatsGo(t *testing.T) {
 	_, ours := runJetStream(t)
-	theirs := referenceJetStream(t)
+	_, theirs := referenceJetStream(t)
 	got, want := objectSession(t, ours), objectSession(t, theirs)
 	t.Logf("reactor:\n%s", got)
 	if got != want {

@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/reactor-nats/reactor/internal/testref"
 	"github.com/reactor-nats/reactor/reactor"
 )
 
@@ -32,16 +33,30 @@ func runJetStreamAt(t *testing.T, dir string) (*reactor.Server, *nats.Conn, jets
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Shutdown)
-	nc, err := nats.Connect("nats://"+s.Addr(), nats.Timeout(5*time.Second))
+	nc, js := connectJetStream(t, s.Addr())
+	return s, nc, js
+}
+
+// connectJetStream connects nats.go to the server at addr (host:port) and returns a JetStream context on
+// it; both close when t ends.
+func connectJetStream(t *testing.T, addr string) (*nats.Conn, jetstream.JetStream) {
+	t.Helper()
+	nc, err := nats.Connect("nats://"+addr, nats.Timeout(5*time.Second))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("connect %s: %v", addr, err)
 	}
 	t.Cleanup(nc.Close)
 	js, err := jetstream.New(nc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, nc, js
+	return nc, js
+}
+
+// referenceJetStream starts the reference nats-server with JetStream on a fresh store and connects to it.
+func referenceJetStream(t *testing.T) (*nats.Conn, jetstream.JetStream) {
+	t.Helper()
+	return connectJetStream(t, testref.StartNatsServer(t, "-js", "-sd", t.TempDir()))
 }
 
 // wantAPIError checks err is the JetStream error errCode with nats-server's description.
