@@ -53,7 +53,8 @@ func TestMetricsExposeReactorCountersAtScrapeTime(t *testing.T) {
 	var families map[string]*dto.MetricFamily
 	waitFor(t, "metrics to count the traffic", func() bool {
 		families = scrape(t, f)
-		return value(t, families, "reactor_out_msgs_total") == 6
+		// Each loop commits its own counters: the publisher's may come after the subscriber's.
+		return value(t, families, "reactor_out_msgs_total") == 6 && value(t, families, "reactor_in_msgs_total") == 6
 	})
 	for name, want := range map[string]float64{
 		"reactor_connections":             2,
