@@ -21,7 +21,34 @@ import (
 //     from the loop the publish came in on, in order, in one callback per stream batch.
 type jsHost struct{ s *Server }
 
-var _ stream.Host = jsHost{}
+var (
+	_ stream.Host         = jsHost{}
+	_ stream.InterestHost = jsHost{}
+)
+
+// HasInterest implements stream.InterestHost: whether a client of this server subscribes to subject in
+// account (a push consumer's deliver subject), which decides whether the consumer delivers and whether an
+// ephemeral one is active. Only this server's subscribers count, as only they receive deliveries.
+func (h jsHost) HasInterest(account, subject string) bool {
+	acct, err := h.s.jsAccount(account)
+	if err != nil {
+		return false
+	}
+	r := acct.subs.Match([]byte(subject))
+	for _, e := range r.Plain {
+		if _, ok := e.Owner.(*subscription); ok {
+			return true
+		}
+	}
+	for _, group := range r.Queues {
+		for _, e := range group {
+			if _, ok := e.Owner.(*subscription); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // streamCapture hands publishes on one of a stream's subjects to the stream. Immutable once inserted.
 type streamCapture struct {

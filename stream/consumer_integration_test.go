@@ -168,3 +168,43 @@ func TestDurableConsumerKeepsAckFloorAcrossRestart(t *testing.T) {
 		t.Fatalf("after restart delivered %v, want m4 then m3 redelivered", seen)
 	}
 }
+
+// A push consumer whose deliver subject nobody subscribes to holds its messages, as on nats-server, and
+// delivers them once a subscriber comes.
+func TestPushConsumerWaitsForASubscriber(t *testing.T) {
+	nc, js := runJetStream(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	st, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "HOLD", Subjects: []string{"hold.>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ {
+		if _, err := js.Publish(ctx, fmt.Sprintf("hold.%d", i), []byte(fmt.Sprintf("h%d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := st.CreateOrUpdatePushConsumer(ctx, jetstream.ConsumerConfig{Durable: "P", DeliverSubject: "deliver.hold",
+		AckPolicy: jetstream.AckNonePolicy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nobody listens: after a few of the consumer's looks, nothing has been delivered (and so lost).
+	time.Sleep(600 * time.Millisecond)
+	if info, err := c.Info(ctx); err != nil || info.Delivered.Stream != 0 {
+		t.Fatalf("delivered without a subscriber: %+v %v", info, err)
+	}
+	sub, err := nc.SubscribeSync("deliver.hold")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ {
+		m, err := sub.NextMsg(5 * time.Second)
+		if err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+		if want := fmt.Sprintf("hold.%d", i); m.Subject != want {
+			t.Fatalf("message %d on %q, want %q", i, m.Subject, want)
+		}
+	}
+}

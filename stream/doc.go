@@ -78,10 +78,11 @@
 //     Nats-Last-Stream, and Nats-Consumer-Stalled while stalled) go out after idle_heartbeat without a
 //     delivery. Flow control sends "100 FlowControl Request" with reply $JS.FC.<stream>.<consumer>.<token>
 //     after each 1 MB delivered, and stops a further 1 MB later until that subject is published to
-//     (one listener on $JS.FC.> per account). A Host that implements InterestHost lets a push consumer
-//     hold its messages while nobody subscribes to its deliver subject and an ephemeral expire
-//     inactive_threshold after interest went; otherwise deliveries always go out and an ephemeral push
-//     consumer lives until deleted (nats.go deletes those it created when unsubscribed). Consumers with
+//     (one listener on $JS.FC.> per account). A Host that implements InterestHost (reactor's
+//     does) lets a push consumer hold its messages while nobody subscribes to its deliver subject (it
+//     looks again every interestRetry) and an ephemeral expire inactive_threshold after interest went;
+//     with a Host that cannot tell, deliveries always go out and an ephemeral push consumer lives until
+//     deleted. Consumers with
 //     mem_storage (nats.go's ordered ones) keep no files and are not recovered.
 //   - Acks arrive on $JS.ACK.> (one listener per account; the v1 and v2 token layouts): "" / +ACK, -NAK
 //     (optional {"delay"}), +WPI, +NXT, +TERM, with a double-ack's empty reply; policies none, all and
