@@ -2,14 +2,10 @@ package auth
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"github.com/nats-io/jwt/v2"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -38,43 +34,7 @@ func referenceServer(t *testing.T, conf string) string {
 // error carrying its output).
 func startReference(t *testing.T, conf string) (string, error) {
 	t.Helper()
-	bin := referenceBinary(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	path := filepath.Join(t.TempDir(), "ref.conf")
-	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
-	cmd := exec.Command(bin, "-a", "127.0.0.1", "-p", fmt.Sprint(port), "-c", path)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		select {
-		case <-exited:
-			return "", fmt.Errorf("reference nats-server exited: %s", logs.String())
-		default:
-		}
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return addr, nil
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("reference nats-server did not listen:\n%s", logs.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	return testref.TryNatsServer(t, "-c", testref.ConfFile(t, conf))
 }
 
 // refConn is a raw client connection to the reference server.

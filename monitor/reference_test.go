@@ -1,18 +1,15 @@
 package monitor
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/reactor-nats/reactor/reactor"
 
@@ -57,32 +54,9 @@ func freePort(t *testing.T) int {
 // and monitoring base URL.
 func referenceServer(t *testing.T, args ...string) (clientURL, base string) {
 	t.Helper()
-	bin := testref.NatsServer(t)
-	port, httpPort := freePort(t), freePort(t)
-	var logs bytes.Buffer
-	args = append([]string{"-a", "127.0.0.1", "-p", fmt.Sprint(port), "-m", fmt.Sprint(httpPort)}, args...)
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	base = fmt.Sprintf("http://127.0.0.1:%d", httpPort)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		resp, err := httpClient.Get(base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("reference nats-server did not come up: %v\n%s", err, logs.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return fmt.Sprintf("nats://127.0.0.1:%d", port), base
+	httpPort := freePort(t)
+	addr := testref.StartNatsServer(t, append([]string{"-m", fmt.Sprint(httpPort)}, args...)...)
+	return "nats://" + addr, fmt.Sprintf("http://127.0.0.1:%d", httpPort) // monitoring listens before clients
 }
 
 func TestRefusalsHoldForReferenceServer(t *testing.T) {

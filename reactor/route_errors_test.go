@@ -3,11 +3,7 @@ package reactor
 import (
 	"fmt"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,75 +11,21 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/reactor-nats/reactor/cluster"
-	"github.com/reactor-nats/reactor/internal/testref"
 )
 
 // What the route port says to peers it refuses, held to nats-server's answers on its own route port
 // (ROUTES.md §9), and what two servers that must not form a route do instead.
 
-// confRefNode is the reference nats-server run with a configuration the test writes whole (refNode's
-// covers the cluster block only): accounts, cluster authorization.
-type confRefNode struct {
-	n           string
-	port, rport int
-	conf        string // the configuration file
-	mu          sync.Mutex
-	cmd         *exec.Cmd
-	logs        *syncBuffer
-}
-
-func (r *confRefNode) name() string      { return r.n }
-func (r *confRefNode) isReactor() bool   { return false }
-func (r *confRefNode) clientURL() string { return fmt.Sprintf("nats://127.0.0.1:%d", r.port) }
-func (r *confRefNode) routeURL() *url.URL {
-	return &url.URL{Scheme: "nats-route", Host: fmt.Sprintf("127.0.0.1:%d", r.rport)}
-}
-
-// startConfRef starts the reference nats-server with conf, which must listen on 127.0.0.1:port for
-// clients, and stops it when the test ends.
-func startConfRef(t testing.TB, name string, port, rport int, conf string) *confRefNode {
+// startConfRef starts the reference nats-server with conf, a configuration the test writes whole
+// (accounts, cluster authorization), which must listen on 127.0.0.1:port for clients and rport for
+// routes; it stops when the test ends.
+func startConfRef(t testing.TB, name string, port, rport int, conf string) *refNode {
 	t.Helper()
-	r := &confRefNode{n: name, port: port, rport: rport, conf: conf}
+	r := &refNode{n: name, port: port, rport: rport, conf: conf}
 	r.start(t)
 	t.Cleanup(r.kill)
 	return r
 }
-
-func (r *confRefNode) start(t testing.TB) {
-	t.Helper()
-	bin := testref.NatsServer(t)
-	path := filepath.Join(t.TempDir(), r.n+".conf")
-	if err := os.WriteFile(path, []byte(r.conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	cmd := exec.Command(bin, "-c", path)
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	r.mu.Lock()
-	r.cmd, r.logs = cmd, logs
-	r.mu.Unlock()
-	// The route port opens after the client port; dialing it to find out would be a route connection in
-	// the log that tests count, so the log says when.
-	waitFor(t, "reference nats-server "+r.n, 10*time.Second, func() bool {
-		return strings.Contains(logs.String(), "Listening for route connections on")
-	})
-}
-
-func (r *confRefNode) kill() {
-	r.mu.Lock()
-	cmd := r.cmd
-	r.cmd = nil
-	r.mu.Unlock()
-	if cmd != nil {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	}
-}
-
-func (r *confRefNode) restart(t testing.TB) { r.start(t) }
 
 // refClusterConf is a reference configuration: a cluster block named clusterName with the given routes,
 // and more (cluster lines inside the block, top-level lines after it).

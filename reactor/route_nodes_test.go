@@ -1,7 +1,6 @@
 package reactor
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"net/url"
@@ -202,9 +201,10 @@ type refNode struct {
 	port, rport int
 	routes      []*url.URL
 	extra       string
+	conf        string // the whole configuration, when the test writes it; else made from the fields above
 	mu          sync.Mutex
 	cmd         *exec.Cmd
-	logs        *bytes.Buffer
+	logs        *syncBuffer
 }
 
 func (r *refNode) name() string      { return r.n }
@@ -217,17 +217,20 @@ func (r *refNode) routeURL() *url.URL {
 func (r *refNode) start(t testing.TB) {
 	t.Helper()
 	bin := testref.NatsServer(t)
-	var routes []string
-	for _, u := range r.routes {
-		routes = append(routes, fmt.Sprintf("%q", u.String()))
+	conf := r.conf
+	if conf == "" {
+		var routes []string
+		for _, u := range r.routes {
+			routes = append(routes, fmt.Sprintf("%q", u.String()))
+		}
+		conf = fmt.Sprintf("server_name: %s\nlisten: \"127.0.0.1:%d\"\ncluster {\n  name: %s\n  listen: \"127.0.0.1:%d\"\n  routes: [%s]\n%s\n}\n",
+			r.n, r.port, r.cluster, r.rport, strings.Join(routes, ", "), r.extra)
 	}
-	conf := fmt.Sprintf("server_name: %s\nlisten: \"127.0.0.1:%d\"\ncluster {\n  name: %s\n  listen: \"127.0.0.1:%d\"\n  routes: [%s]\n%s\n}\n",
-		r.n, r.port, r.cluster, r.rport, strings.Join(routes, ", "), r.extra)
 	path := filepath.Join(t.TempDir(), r.n+".conf")
 	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	logs := &bytes.Buffer{}
+	logs := &syncBuffer{}
 	cmd := exec.Command(bin, "-c", path)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
@@ -236,13 +239,10 @@ func (r *refNode) start(t testing.TB) {
 	r.mu.Lock()
 	r.cmd, r.logs = cmd, logs
 	r.mu.Unlock()
-	addr := fmt.Sprintf("127.0.0.1:%d", r.port)
+	// The route port opens after the client port; dialing it to find out would be a route connection in
+	// the log that tests count, so the log says when.
 	waitFor(t, "reference nats-server "+r.n, 10*time.Second, func() bool {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
+		return strings.Contains(logs.String(), "Listening for route connections on")
 	})
 }
 

@@ -7,9 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,7 +20,6 @@ import (
 // WebSocket to it, and its handshake refusals are compared byte for byte with this package's. They skip
 // when the binary is not installed.
 
-func referenceBinary(t *testing.T) string { return testref.NatsServer(t) }
 
 func freePort(t *testing.T) int {
 	t.Helper()
@@ -39,39 +35,10 @@ func freePort(t *testing.T) int {
 // address. It is killed when the test ends.
 func referenceServer(t *testing.T, wsConf string) string {
 	t.Helper()
-	bin := referenceBinary(t)
 	wsPort := freePort(t)
-	conf := fmt.Sprintf("listen: 127.0.0.1:%d\nwebsocket {\n host: 127.0.0.1\n port: %d\n no_tls: true\n %s\n}\n",
-		freePort(t), wsPort, wsConf)
-	path := filepath.Join(t.TempDir(), "ws.conf")
-	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
-	cmd := exec.Command(bin, "-c", path)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
-	addr := fmt.Sprintf("127.0.0.1:%d", wsPort)
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		select {
-		case <-exited:
-			t.Fatalf("nats-server exited: %s", logs.String())
-		default:
-		}
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return addr
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("nats-server did not listen on %s: %s", addr, logs.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	conf := fmt.Sprintf("websocket {\n host: 127.0.0.1\n port: %d\n no_tls: true\n %s\n}\n", wsPort, wsConf)
+	testref.StartNatsServer(t, "-c", testref.ConfFile(t, conf)) // its websocket port listens before its client port
+	return fmt.Sprintf("127.0.0.1:%d", wsPort)
 }
 
 // wsClient is a NATS client over WebSocket made of this package's client side: handshake, masked

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -13,8 +15,19 @@ import (
 
 // StartNatsServer runs the reference nats-server on a free loopback port with args added, waits until it
 // accepts connections, and returns its address (host:port); it is killed when t ends. It skips t when the
-// reference is not installed.
+// reference is not installed, and fails it when the server exits or never listens.
 func StartNatsServer(t testing.TB, args ...string) string {
+	t.Helper()
+	addr, err := TryNatsServer(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return addr
+}
+
+// TryNatsServer is StartNatsServer for a server that may refuse to start (a configuration under test):
+// its exit before listening is an error carrying what it printed.
+func TryNatsServer(t testing.TB, args ...string) (string, error) {
 	t.Helper()
 	bin := NatsServer(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -29,19 +42,35 @@ func StartNatsServer(t testing.TB, args ...string) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	for deadline := time.Now().Add(10 * time.Second); ; {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
+		select {
+		case <-exited:
+			return "", fmt.Errorf("reference nats-server %v exited: %s", args, logs.String())
+		default:
+		}
+		if c, err := net.Dial("tcp", addr); err == nil {
 			c.Close()
-			return addr
+			return addr, nil
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("reference nats-server %v never listened: %v\n%s", args, err, logs.String())
+			t.Fatalf("reference nats-server %v never listened:\n%s", args, logs.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// ConfFile writes a configuration file for a test and returns its path.
+func ConfFile(t testing.TB, conf string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ref.conf")
+	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // lockedBuffer keeps a child's output, written by exec's copying goroutine, for the test to read.
