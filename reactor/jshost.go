@@ -34,7 +34,7 @@ func (h jsHost) HasInterest(account, subject string) bool {
 	if err != nil {
 		return false
 	}
-	r := acct.subs.Match([]byte(subject))
+	r := acct.subs.Match(bytesOf(subject)) // Match keeps no reference to the subject
 	for _, e := range r.Plain {
 		if _, ok := e.Owner.(*subscription); ok {
 			return true

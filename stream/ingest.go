@@ -2,6 +2,7 @@ package stream
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -91,6 +92,8 @@ type ingest struct {
 	done       sync.WaitGroup
 
 	results  []pubResult       // the writer's, reused: what became of each publish of the batch it stores
+	acks     []Outbound        // the writer's, reused: the pub-acks of a batch (Host.Send copies them)
+	ackBytes []byte            // the writer's, reused: the acks' JSON, back to back
 	subjects map[string]string // the writer's: subjects seen lately, so a busy subject is one string
 }
 
@@ -218,8 +221,8 @@ func failAbove(results []pubResult, kept uint64, ackErr *APIError) {
 }
 
 // sendAcks sends the pub-ack of every publish in b that has a reply, from the loop it came from; a
-// no_ack stream sends none. The acks of one batch share one buffer, made per batch because Send may
-// hold the bytes after it returns.
+// no_ack stream sends none. The acks' JSON and the Outbound list are reused from batch to batch (Send
+// copies what it keeps); the reply subjects are one string per batch, as an Outbound holds a string.
 func (s *Stream) sendAcks(b *pendingBatch, results []pubResult) {
 	s.mu.Lock()
 	noAck := s.cfg.NoAck
@@ -237,14 +240,14 @@ func (s *Stream) sendAcks(b *pendingBatch, results []pubResult) {
 	if n == 0 {
 		return
 	}
-	replies := make([]byte, 0, replyBytes)
+	var replies strings.Builder // one string holds every reply subject: one allocation per batch
+	replies.Grow(replyBytes)
 	for i := range b.msgs {
 		_, reply, _, _, _ := b.msg(i)
-		replies = append(replies, reply...)
+		replies.Write(reply)
 	}
-	subjects := string(replies)
-	acks := make([]Outbound, 0, n)
-	buf := make([]byte, 0, n*48)
+	subjects := replies.String()
+	acks, buf := s.in.acks[:0], s.in.ackBytes[:0]
 	account := s.acct.Name()
 	for i, off := 0, 0; i < len(b.msgs); i++ {
 		_, reply, _, _, origin := b.msg(i)
@@ -253,9 +256,17 @@ func (s *Stream) sendAcks(b *pendingBatch, results []pubResult) {
 		}
 		start := len(buf)
 		buf = s.appendAck(buf, results[i])
-		acks = append(acks, Outbound{Account: account, Subject: subjects[off : off+len(reply)],
-			Data: buf[start:len(buf):len(buf)], Origin: origin})
+		acks = append(acks, Outbound{Account: account, Subject: subjects[off : off+len(reply)], Data: buf[start:],
+			Origin: origin})
 		off += len(reply)
 	}
+	// buf may have moved as it grew: point each ack at its bytes in the final buffer.
+	for i, at := 0, 0; i < len(acks); i++ {
+		n := len(acks[i].Data)
+		acks[i].Data = buf[at : at+n : at+n]
+		at += n
+	}
 	s.acct.mgr.host.Send(acks)
+	clear(acks) // drop the strings and the buffer's aliases until the next batch
+	s.in.acks, s.in.ackBytes = acks[:0], buf[:0]
 }
