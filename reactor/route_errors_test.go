@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/reactor-nats/reactor/cluster"
+	"github.com/reactor-nats/reactor/internal/testref"
 )
 
 // What the route port says to peers it refuses, held to nats-server's answers on its own route port
@@ -164,7 +165,7 @@ func checkAdmitted(t *testing.T, addr, user, pass string) {
 }
 
 func TestRouteToSelfIsNeitherRegisteredNorRedialed(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &testref.Buffer{}
 	n := newOptsNode(t, "r1", Options{Logger: zerolog.New(logs).Level(zerolog.DebugLevel)})
 	n.opts.Cluster = &cluster.Options{Name: "C", Routes: []*url.URL{n.routeURL()}}
 	n.start(t)
@@ -207,7 +208,7 @@ type pairEnd struct {
 // pairMember is a started pairEnd and its log.
 type pairMember struct {
 	node
-	logs *syncBuffer
+	logs *testref.Buffer
 }
 
 // refusals counts the route connections this member refused, by its log.
@@ -229,7 +230,7 @@ func startPairEnd(t *testing.T, name string, e pairEnd, routes []*url.URL) pairM
 		r := startConfRef(t, name, port, rport, refClusterConf(name, port, rport, e.cluster, routes, auth, ""))
 		return pairMember{r, r.logs}
 	}
-	logs := &syncBuffer{}
+	logs := &testref.Buffer{}
 	r := startOptsNode(t, name, Options{Logger: zerolog.New(logs),
 		Cluster: &cluster.Options{Name: e.cluster, Username: e.user, Password: e.pass, Routes: routes}})
 	return pairMember{r, logs}

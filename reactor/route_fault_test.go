@@ -19,6 +19,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/reactor-nats/reactor/cluster"
+	"github.com/reactor-nats/reactor/internal/testref"
 )
 
 // Faults on a running mesh: a member killed and restarted, a peer that stops answering, a peer that sends
@@ -148,24 +149,6 @@ func routeNamed(s *Server, remoteName string) (r RouteConnInfo, ok bool) {
 		}
 	}
 	return RouteConnInfo{}, false
-}
-
-// syncBuffer collects a server's log from any goroutine.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // faultKinds are the meshes a member is killed in, and which member: the seed (the others' only
@@ -353,7 +336,7 @@ func TestRoutePeerThatStopsAnsweringPingsIsDropped(t *testing.T) {
 func TestRouteCorruptFrameClosesOnlyThatRoute(t *testing.T) {
 	for _, garbage := range []string{"XYZ\r\n", "RMSG $G foo notanumber\r\n"} {
 		t.Run(strings.TrimSpace(garbage), func(t *testing.T) {
-			logs := &syncBuffer{}
+			logs := &testref.Buffer{}
 			s1 := runServer(t, Options{ServerName: "r1", Logger: zerolog.New(logs),
 				Cluster: &cluster.Options{Name: "C", Host: "127.0.0.1", Port: -1}})
 			s2 := runServer(t, Options{ServerName: "r2",

@@ -204,7 +204,7 @@ type refNode struct {
 	conf        string // the whole configuration, when the test writes it; else made from the fields above
 	mu          sync.Mutex
 	cmd         *exec.Cmd
-	logs        *syncBuffer
+	logs        *testref.Buffer
 }
 
 func (r *refNode) name() string      { return r.n }
@@ -230,7 +230,7 @@ func (r *refNode) start(t testing.TB) {
 	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testref.Buffer{}
 	cmd := exec.Command(bin, "-c", path)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {

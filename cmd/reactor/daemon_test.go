@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -79,26 +78,8 @@ func freePort(t *testing.T) int {
 type daemon struct {
 	cmd  *exec.Cmd
 	url  string
-	logs *syncBuffer
+	logs *testref.Buffer
 	done chan error
-}
-
-// syncBuffer collects a child's output, which exec copies from its own goroutine, while a test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func startDaemon(t *testing.T, args ...string) *daemon {
@@ -118,7 +99,7 @@ func startDaemonBinary(t *testing.T, bin string, args ...string) *daemon {
 // connections there. It fails the test at once if the process exits first. bin may be reactor or nats-server.
 func startListening(t *testing.T, bin string, port int, args ...string) *daemon {
 	t.Helper()
-	d := &daemon{url: fmt.Sprintf("nats://127.0.0.1:%d", port), logs: &syncBuffer{}, done: make(chan error, 1)}
+	d := &daemon{url: fmt.Sprintf("nats://127.0.0.1:%d", port), logs: &testref.Buffer{}, done: make(chan error, 1)}
 	d.cmd = exec.Command(bin, args...)
 	d.cmd.Stdout, d.cmd.Stderr = d.logs, d.logs
 	if err := d.cmd.Start(); err != nil {

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+
+	"github.com/reactor-nats/reactor/internal/testref"
 )
 
 // Real WebSocket clients against the daemon's websocket listener: nats.ws in Node (over the ws package)
@@ -323,7 +325,7 @@ func runBrowserClient(t *testing.T, wsURL string, interop bool) string {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
-	var dom, logs syncBuffer
+	var dom, logs testref.Buffer
 	cmd.Stdout, cmd.Stderr = &dom, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

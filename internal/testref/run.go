@@ -36,7 +36,7 @@ func TryNatsServer(t testing.TB, args ...string) (string, error) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	logs := &lockedBuffer{}
+	logs := &Buffer{}
 	cmd := exec.Command(bin, append([]string{"-a", "127.0.0.1", "-p", strconv.Itoa(port)}, args...)...)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
@@ -73,19 +73,20 @@ func ConfFile(t testing.TB, conf string) string {
 	return path
 }
 
-// lockedBuffer keeps a child's output, written by exec's copying goroutine, for the test to read.
-type lockedBuffer struct {
+// Buffer collects output written from any goroutine (a child's, copied by exec; a server's log) while a
+// test reads it.
+type Buffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *Buffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+func (l *Buffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
