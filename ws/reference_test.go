@@ -20,7 +20,6 @@ import (
 // WebSocket to it, and its handshake refusals are compared byte for byte with this package's. They skip
 // when the binary is not installed.
 
-
 func freePort(t *testing.T) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
