@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -37,15 +38,23 @@ func consumerCrashBinaries(t *testing.T) map[string]string {
 	return bins
 }
 
-// awaitConsumer waits until CONSUMER.INFO for stream's consumer answers after a restart.
+// awaitConsumer waits until CONSUMER.INFO for stream's consumer answers after a restart, and returns
+// it as a pull consumer (nil for a push consumer).
 func awaitConsumer(t *testing.T, d *daemon, js jetstream.JetStream, stream, name string) jetstream.Consumer {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		c, err := js.Consumer(ctx, stream, name)
-		cancel()
+		info, err := consumerInfo(js, stream, name)
 		if err == nil {
+			if info.Config.DeliverSubject != "" {
+				return nil
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			c, err := js.Consumer(ctx, stream, name)
+			if err != nil {
+				t.Fatal(err)
+			}
 			return c
 		}
 		if time.Now().After(deadline) {
@@ -53,6 +62,25 @@ func awaitConsumer(t *testing.T, d *daemon, js jetstream.JetStream, stream, name
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// consumerInfo asks CONSUMER.INFO directly, as for a pull or a push consumer alike.
+func consumerInfo(js jetstream.JetStream, stream, name string) (*jetstream.ConsumerInfo, error) {
+	reply, err := js.Conn().Request(fmt.Sprintf("$JS.API.CONSUMER.INFO.%s.%s", stream, name), nil, 5*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	var resp struct {
+		jetstream.ConsumerInfo
+		Error *jetstream.APIError `json:"error"`
+	}
+	if err := json.Unmarshal(reply.Data, &resp); err != nil {
+		return nil, fmt.Errorf("consumer info %q: %w", reply.Data, err)
+	}
+	if resp.Error != nil {
+		return nil, resp.Error
+	}
+	return &resp.ConsumerInfo, nil
 }
 
 // consumerPlace is what a consumer's info says of where it is: the part that must survive a restart.
@@ -69,13 +97,10 @@ func (p consumerPlace) String() string {
 // placeOf asks for the consumer's info now.
 func placeOf(t *testing.T, js jetstream.JetStream, stream, name string) consumerPlace {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	c, err := js.Consumer(ctx, stream, name)
+	info, err := consumerInfo(js, stream, name)
 	if err != nil {
 		t.Fatalf("consumer %s > %s: %v", stream, name, err)
 	}
-	info := c.CachedInfo()
 	return consumerPlace{
 		delivered:  [2]uint64{info.Delivered.Consumer, info.Delivered.Stream},
 		ackFloor:   [2]uint64{info.AckFloor.Consumer, info.AckFloor.Stream},
@@ -206,6 +231,138 @@ func TestConsumerPullStateSurvivesKill9(t *testing.T) {
 			}
 			if got := fetchDeliveries(t, c, 5, 5, 3*time.Second); len(got) != 0 {
 				t.Fatalf("a finished consumer delivered %+v after the second kill", got)
+			}
+		})
+	}
+}
+
+// pushLedger holds a push consumer's deliveries across daemon restarts: each message's last delivery
+// count and which acks the daemon confirmed.
+type pushLedger struct {
+	deliveries map[uint64]uint64 // stream sequence → delivery count of its last delivery seen
+	acked      map[uint64]bool   // confirmed by a double ack's reply
+}
+
+// receive takes one delivery: it must not be of an acknowledged message, and its delivery count must
+// be above the last seen of it, across every kill. (Above, not one above: a delivery in flight when the
+// group's members leave is lost to them and counted by the server, on nats-server too.)
+func (l *pushLedger) receive(t *testing.T, m *nats.Msg) uint64 {
+	t.Helper()
+	md, err := m.Metadata()
+	if err != nil {
+		t.Fatalf("delivery on %s with reply %q: %v", m.Subject, m.Reply, err)
+	}
+	seq := md.Sequence.Stream
+	if l.acked[seq] {
+		t.Fatalf("message %d delivered again (delivery count %d) though its ack was confirmed", seq, md.NumDelivered)
+	}
+	if md.NumDelivered <= l.deliveries[seq] {
+		t.Fatalf("message %d delivered with delivery count %d, after a delivery counted %d", seq, md.NumDelivered,
+			l.deliveries[seq])
+	}
+	l.deliveries[seq] = md.NumDelivered
+	return seq
+}
+
+// ack acknowledges m with a double ack and records it once the daemon confirmed it.
+func (l *pushLedger) ack(t *testing.T, nc *nats.Conn, m *nats.Msg, seq uint64) {
+	t.Helper()
+	if _, err := nc.Request(m.Reply, []byte("+ACK"), 5*time.Second); err != nil {
+		t.Fatalf("ack of %d: %v", seq, err)
+	}
+	l.acked[seq] = true
+}
+
+// deliverGroup subscribes two members of the deliver group G to subject, each on its own connection,
+// and returns their common channel and the connections.
+func deliverGroup(t *testing.T, d *daemon, subject string) (chan *nats.Msg, []*nats.Conn) {
+	t.Helper()
+	msgs := make(chan *nats.Msg, 1024)
+	var conns []*nats.Conn
+	for range 2 {
+		nc, _ := jsClient(t, d)
+		if _, err := nc.ChanQueueSubscribe(subject, "G", msgs); err != nil {
+			t.Fatal(err)
+		}
+		if err := nc.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, nc)
+	}
+	return msgs, conns
+}
+
+// TestConsumerPushGroupStateSurvivesKill9: a durable push consumer with a deliver group and explicit
+// acks (max_ack_pending 4) is read by two group members through three kill -9 cycles; in each, the
+// first two deliveries are acknowledged and the rest left, the members leave (so nothing more is
+// delivered), and the daemon is killed once the state had time to be written. After each restart the
+// consumer's info is what it was, and across all cycles no acknowledged message comes again and every
+// redelivery counts more deliveries than the one before it. A last round acknowledges everything.
+func TestConsumerPushGroupStateSurvivesKill9(t *testing.T) {
+	const total, cycles = 30, 3
+	for name, bin := range consumerCrashBinaries(t) {
+		t.Run(name, func(t *testing.T) {
+			j := &jsDaemon{bin: bin, port: freePort(t), storeDir: t.TempDir()}
+			d := j.start(t)
+			_, js := jsClient(t, d)
+			createFileStream(t, js, "CPUSH", "cpush.>")
+			fillStream(t, js, "cpush.a", total, 16)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			if _, err := js.CreateOrUpdatePushConsumer(ctx, "CPUSH", jetstream.ConsumerConfig{Durable: "PUSHER",
+				DeliverSubject: "deliver.cpush", DeliverGroup: "G", AckPolicy: jetstream.AckExplicitPolicy,
+				AckWait: 2 * time.Second, MaxAckPending: 4}); err != nil {
+				t.Fatal(err)
+			}
+			ledger := &pushLedger{deliveries: map[uint64]uint64{}, acked: map[uint64]bool{}}
+			for cycle := range cycles {
+				msgs, conns := deliverGroup(t, d, "deliver.cpush")
+				for got := 0; got < 4; got++ {
+					select {
+					case m := <-msgs:
+						if seq := ledger.receive(t, m); got < 2 {
+							ledger.ack(t, conns[0], m, seq)
+						}
+					case <-time.After(15 * time.Second):
+						t.Fatalf("cycle %d: %d deliveries in 15s, want 4\n%s", cycle, got, d.logs)
+					}
+				}
+				for _, nc := range conns {
+					nc.Close()
+				}
+				// What came in after the fourth is judged too: delivered, so owed again after the kill.
+				for drained := false; !drained; {
+					select {
+					case m := <-msgs:
+						ledger.receive(t, m)
+					default:
+						drained = true
+					}
+				}
+				time.Sleep(stateSettle)
+				before := placeOf(t, js, "CPUSH", "PUSHER")
+				d.kill(t, syscall.SIGKILL)
+				d = j.start(t)
+				_, js = jsClient(t, d)
+				awaitStream(t, d, js, "CPUSH")
+				awaitConsumer(t, d, js, "CPUSH", "PUSHER")
+				if after := placeOf(t, js, "CPUSH", "PUSHER"); after != before {
+					t.Fatalf("cycle %d: after kill -9: %v, want %v", cycle, after, before)
+				}
+				t.Logf("cycle %d: %v", cycle, before)
+			}
+			msgs, conns := deliverGroup(t, d, "deliver.cpush")
+			deadline := time.After(30 * time.Second)
+			for len(ledger.acked) < total {
+				select {
+				case m := <-msgs:
+					ledger.ack(t, conns[0], m, ledger.receive(t, m))
+				case <-deadline:
+					t.Fatalf("%d of %d messages acknowledged after 30s\n%s", len(ledger.acked), total, d.logs)
+				}
+			}
+			if got := placeOf(t, js, "CPUSH", "PUSHER"); got.ackFloor[1] != total || got.ackPending != 0 || got.pending != 0 {
+				t.Fatalf("after acknowledging everything: %v", got)
 			}
 		})
 	}
