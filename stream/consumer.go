@@ -290,7 +290,7 @@ func (c *Consumer) schedule(at int64) {
 	c.s.clock.at(at, c)
 }
 
-// tick is the clock's call: requests past their expiry get their 408, deliveries past ack_wait become
+// tick is the clock's call: requests past their expiry get their 408 (and idle ones a heartbeat), deliveries past ack_wait become
 // due again, an ephemeral idle past inactive_threshold is deleted, and what is due is delivered.
 func (c *Consumer) tick(now int64) {
 	c.mu.Lock()
@@ -299,18 +299,7 @@ func (c *Consumer) tick(now int64) {
 		return
 	}
 	c.wake = 0
-	var out []Outbound
-	kept := c.waiting[:0]
-	for _, r := range c.waiting {
-		if r.expires != 0 && r.expires <= now {
-			out = append(out, c.status(r.reply, timeoutStatus(r)))
-			continue
-		}
-		kept = append(kept, r)
-	}
-	clear(c.waiting[len(kept):])
-	c.waiting = kept
-	c.waitingCount.Store(int32(len(kept)))
+	out := c.expireRequests(nil, now)
 	c.expireAcks(now)
 	if c.cfg.push() {
 		c.interested(now)
@@ -359,6 +348,9 @@ func (c *Consumer) scheduleNext(now int64) {
 	for _, r := range c.waiting {
 		if r.expires != 0 {
 			next = min(next, r.expires)
+		}
+		if r.heartbeat > 0 {
+			next = min(next, r.lastSent+r.heartbeat)
 		}
 	}
 	for _, p := range c.pending {

@@ -3,7 +3,6 @@ package stream
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
 	"strconv"
 	"time"
 
@@ -18,7 +17,9 @@ type pullRequest struct {
 	bytes     int   // delivered so far
 	sent      int   // messages delivered so far
 	expires   int64 // unix ns; 0 never
-	noWait    bool
+	noWait    bool  // answered 404 once it has had what there is (with expires: at least one message)
+	heartbeat int64 // idle_heartbeat in ns; 0 none
+	lastSent  int64 // unix ns of the request or its last delivery or heartbeat
 }
 
 // nextRequest is MSG.NEXT's JSON body (a bare number is a batch size).
@@ -35,14 +36,22 @@ const (
 	statusNoMessages      = "NATS/1.0 404 No Messages\r\n\r\n"
 	statusConsumerDeleted = "NATS/1.0 409 Consumer Deleted\r\n\r\n"
 	statusMaxWaiting      = "NATS/1.0 409 Exceeded MaxWaiting\r\n\r\n"
-	statusSizeExceeds     = "NATS/1.0 409 Message Size Exceeds MaxBytes\r\n\r\n"
+	statusPushBased       = "NATS/1.0 409 Consumer is push based\r\n\r\n"
+	statusRequestsPending = "NATS/1.0 408 Requests Pending\r\n\r\n"
+	statusHeartbeatLarge  = "NATS/1.0 400 Bad Request - heartbeat value too large\r\n\r\n"
 )
 
 func status409(reason string) string { return "NATS/1.0 409 " + reason + "\r\n\r\n" }
 
 // timeoutStatus is the 408 a request gets when it expires: what it still wanted.
-func timeoutStatus(r *pullRequest) string {
-	return "NATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: " + strconv.Itoa(r.remaining) +
+func timeoutStatus(r *pullRequest) string { return pendingStatus("408 Request Timeout", r) }
+
+// sizeStatus is the 409 a request gets when the next message is larger than the bytes it has left.
+func sizeStatus(r *pullRequest) string { return pendingStatus("409 Message Size Exceeds MaxBytes", r) }
+
+// pendingStatus is a status with what r still wanted, in messages and bytes, as nats-server writes it.
+func pendingStatus(code string, r *pullRequest) string {
+	return "NATS/1.0 " + code + "\r\nNats-Pending-Messages: " + strconv.Itoa(r.remaining) +
 		"\r\nNats-Pending-Bytes: " + strconv.Itoa(max(r.maxBytes-r.bytes, 0)) + "\r\n\r\n"
 }
 
@@ -74,9 +83,19 @@ func parseNext(data []byte) (nextRequest, string) {
 }
 
 // pull serves a MSG.NEXT request: it is checked against the consumer's limits, served at once as far as
-// messages allow, and what remains waits (max_waiting bounds how many) unless it asked not to.
+// messages allow, and what remains waits (max_waiting bounds how many).
+//
+// no_wait, as nats-server: with nothing to deliver at all and no expires, 404 at once; with fewer messages
+// to deliver than the waiting requests want, 408 Requests Pending; otherwise the request takes what
+// there is and ends with 404, or, when it got nothing (the stream is empty and it has expires, or
+// max_ack_pending holds deliveries back), waits silently for its first message, its expiry (408) or the
+// consumer's next clock call (404 when it has no expires).
 func (c *Consumer) pull(reply string, data []byte) {
-	if reply == "" || c.pushing.Load() {
+	if reply == "" {
+		return
+	}
+	if c.pushing.Load() {
+		c.send([]Outbound{c.status(reply, statusPushBased)})
 		return
 	}
 	now := time.Now().UnixNano()
@@ -93,8 +112,12 @@ func (c *Consumer) pull(reply string, data []byte) {
 		bad = status409("Exceeded MaxRequestExpires of " + cfg.MaxRequestExpires.String())
 	case cfg.MaxRequestMaxBytes > 0 && nr.MaxBytes > cfg.MaxRequestMaxBytes:
 		bad = status409("Exceeded MaxRequestMaxBytes of " + strconv.Itoa(cfg.MaxRequestMaxBytes))
+	case nr.Heartbeat > 0 && nr.Heartbeat > nr.Expires/2:
+		bad = statusHeartbeatLarge
 	case !nr.NoWait && len(c.waiting) >= cfg.MaxWaiting:
 		bad = statusMaxWaiting
+	case nr.NoWait:
+		bad = c.noWaitRefusal(nr)
 	}
 	if bad != "" {
 		c.mu.Unlock()
@@ -102,24 +125,35 @@ func (c *Consumer) pull(reply string, data []byte) {
 		return
 	}
 	c.active = now
-	r := &pullRequest{reply: reply, remaining: nr.Batch, maxBytes: nr.MaxBytes, noWait: nr.NoWait}
+	r := &pullRequest{reply: reply, remaining: nr.Batch, maxBytes: nr.MaxBytes, noWait: nr.NoWait, lastSent: now}
 	if nr.Expires > 0 {
 		r.expires = now + int64(nr.Expires)
 	}
+	if nr.Heartbeat > 0 {
+		r.heartbeat = int64(nr.Heartbeat)
+	}
 	c.waiting = append(c.waiting, r)
 	out = c.serve(out, now)
-	if nr.NoWait && slices.Contains(c.waiting, r) {
-		c.drop(r)
-		if r.expires != 0 {
-			out = append(out, c.status(reply, timeoutStatus(r)))
-		} else {
-			out = append(out, c.status(reply, statusNoMessages))
-		}
-	}
 	c.waitingCount.Store(int32(len(c.waiting)))
 	c.scheduleNext(now)
 	c.mu.Unlock()
 	c.send(out)
+}
+
+// noWaitRefusal is the status a no_wait request is answered with before it is queued, or "". Under mu.
+func (c *Consumer) noWaitRefusal(nr nextRequest) string {
+	due := c.numPending() + uint64(len(c.redeliver))
+	if due == 0 && nr.Expires == 0 {
+		return statusNoMessages
+	}
+	wanted := 0
+	for _, w := range c.waiting {
+		wanted += w.remaining
+	}
+	if due > 0 && due < uint64(wanted) {
+		return statusRequestsPending
+	}
+	return ""
 }
 
 // drop removes r from the waiting requests. Under mu.
@@ -144,20 +178,26 @@ func (c *Consumer) serve(out []Outbound, now int64) []Outbound {
 	return c.servePull(out, now)
 }
 
-// servePull delivers to the waiting requests, oldest first, while there are messages for them. Under mu.
+// servePull delivers to the waiting requests, oldest first, while there are messages for them; a
+// no_wait request that had some and finds no more is answered 404. Under mu.
 func (c *Consumer) servePull(out []Outbound, now int64) []Outbound {
 	var pending pendingCount
 	for len(c.waiting) > 0 {
 		r := c.waiting[0]
 		m, redelivery, ok := c.next()
 		if !ok {
+			if r.noWait && r.sent > 0 {
+				out = append(out, c.status(r.reply, statusNoMessages))
+				c.waiting = c.waiting[1:]
+				continue
+			}
 			break
 		}
 		size := len(m.Subject) + len(m.Hdr) + len(m.Data)
 		if r.maxBytes > 0 && r.bytes+size > r.maxBytes {
 			// What fits has gone; a request too small for even one message is told so.
 			if r.sent == 0 {
-				out = append(out, c.status(r.reply, statusSizeExceeds))
+				out = append(out, c.status(r.reply, sizeStatus(r)))
 			}
 			c.waiting = c.waiting[1:]
 			continue
@@ -166,11 +206,37 @@ func (c *Consumer) servePull(out []Outbound, now int64) []Outbound {
 		r.sent++
 		r.bytes += size
 		r.remaining--
+		r.lastSent = now
 		if r.remaining == 0 {
 			c.waiting = c.waiting[1:]
 		}
 	}
 	c.waitingCount.Store(int32(len(c.waiting)))
+	return out
+}
+
+// expireRequests answers the waiting requests whose time is up: 408 past their expiry, 404 for a no_wait
+// request without expires still waiting for its first message, and an idle heartbeat to those that
+// had nothing for their idle_heartbeat. Under mu.
+func (c *Consumer) expireRequests(out []Outbound, now int64) []Outbound {
+	kept := c.waiting[:0]
+	for _, r := range c.waiting {
+		switch {
+		case r.expires != 0 && r.expires <= now:
+			out = append(out, c.status(r.reply, timeoutStatus(r)))
+			continue
+		case r.noWait && r.expires == 0:
+			out = append(out, c.status(r.reply, statusNoMessages))
+			continue
+		case r.heartbeat > 0 && now-r.lastSent >= r.heartbeat:
+			r.lastSent = now
+			out = append(out, Outbound{Account: c.s.acct.Name(), Subject: r.reply, Hdr: c.heartbeatHeader(""), Origin: -1})
+		}
+		kept = append(kept, r)
+	}
+	clear(c.waiting[len(kept):])
+	c.waiting = kept
+	c.waitingCount.Store(int32(len(kept)))
 	return out
 }
 

@@ -146,17 +146,26 @@ func (c *Consumer) heartbeat(out []Outbound, now int64) []Outbound {
 		return out
 	}
 	c.lastSent = now
+	stalled := ""
+	if c.flow.stalled() {
+		stalled = c.flow.reply
+	}
+	return append(out, Outbound{Account: c.s.acct.Name(), Subject: c.cfg.DeliverSubject, Hdr: c.heartbeatHeader(stalled), Origin: -1})
+}
+
+// heartbeatHeader is an idle heartbeat's header block, to a deliver subject or a pull request: the last
+// delivered sequences and, when flow control stalls deliveries, the subject that answers it. Under mu.
+func (c *Consumer) heartbeatHeader(stalled string) []byte {
 	hdr := make([]byte, 0, 128)
 	hdr = append(hdr, "NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: "...)
 	hdr = strconv.AppendUint(hdr, c.delivered.Consumer, 10)
 	hdr = append(hdr, "\r\nNats-Last-Stream: "...)
 	hdr = strconv.AppendUint(hdr, c.delivered.Stream, 10)
-	if c.flow.stalled() {
+	if stalled != "" {
 		hdr = append(hdr, "\r\nNats-Consumer-Stalled: "...)
-		hdr = append(hdr, c.flow.reply...)
+		hdr = append(hdr, stalled...)
 	}
-	hdr = append(hdr, "\r\n\r\n"...)
-	return append(out, Outbound{Account: c.s.acct.Name(), Subject: c.cfg.DeliverSubject, Hdr: hdr, Origin: -1})
+	return append(hdr, "\r\n\r\n"...)
 }
 
 // handleFlow serves one message on $JS.FC.> in the account: an answer to a flow-control request (or to
