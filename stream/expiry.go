@@ -15,16 +15,16 @@ type expiry struct {
 	at    int64 // unix ns the timer is armed for; 0 when it is not
 }
 
-// ageRetry bounds how soon the timer looks again when the oldest message has outlived max_age by a TTL
-// of its own (it stays at the front, so the front's age no longer says when the next message ends).
+// ageRetry bounds how soon the timer looks again when the oldest message has outlived max_age with a TTL
+// of never (it stays at the front, so the front's age no longer says when the next message ends).
 const ageRetry = time.Second
 
 // expire removes the messages whose TTL or max_age has ended at now and arms the timer for the next.
 func (s *Stream) expire(now int64) (uint64, error) {
-	removed, err := s.store.ExpireTTL(now)
+	removed, err := s.store.ExpireTTL(now, nil)
 	if err == nil && s.cfg.MaxAge > 0 {
 		var n uint64
-		n, err = s.store.ExpireBefore(now - int64(s.cfg.MaxAge))
+		n, err = s.store.ExpireBefore(now-int64(s.cfg.MaxAge), nil)
 		removed += n
 	}
 	s.expiry.at = 0

@@ -350,28 +350,77 @@ func TestExpireBefore(t *testing.T) {
 			case 3:
 				ttl = -1 // never expires
 			case 4:
-				ttl = 1000 // expires by its own TTL, not by age
+				ttl = 1000 // a TTL longer than the age limit does not keep it (nats-server)
 			}
 			mustAppend(t, st, "a", fmt.Sprintf("m%d", i), int64(i)*1000, ttl)
 		}
-		n, err := st.ExpireBefore(10500) // 1..10 are older
-		if err != nil || n != 8 {
-			t.Fatalf("ExpireBefore = %d, %v; want 8", n, err)
+		n, err := st.ExpireBefore(10500, nil) // 1..10 are older
+		if err != nil || n != 9 {
+			t.Fatalf("ExpireBefore = %d, %v; want 9", n, err)
 		}
 		check := func(st Store) {
 			s := st.State()
-			if s.Msgs != 12 || s.FirstSeq != 3 || s.FirstTime != 3000 || s.NumDeleted != 6 {
+			if s.Msgs != 11 || s.FirstSeq != 3 || s.FirstTime != 3000 || s.NumDeleted != 7 {
 				t.Fatalf("State = %+v", s)
 			}
 			mustLoad(t, st, 3)
-			mustLoad(t, st, 4)
-			wantGone(t, st, 1, 2, 5, 10)
+			wantGone(t, st, 1, 2, 4, 5, 10)
 		}
 		check(st)
 		st = reopen(st)
 		check(st)
-		if n, err := st.ExpireBefore(1); err != nil || n != 0 {
+		if n, err := st.ExpireBefore(1, nil); err != nil || n != 0 {
 			t.Fatalf("ExpireBefore(1) = %d, %v", n, err)
+		}
+	})
+}
+
+// An expiry reports the subjects it empties, each with the last message it removed from it (headers, no
+// payload), ascending by sequence; a subject that keeps a message is not reported.
+func TestExpireReportsEmptied(t *testing.T) {
+	forEach(t, func(t *testing.T, st Store, reopen func(Store) Store) {
+		const sec = int64(1e9)
+		hdr := []byte("NATS/1.0\r\nK: v\r\n\r\n")
+		mustAppendMsg := func(subject string, h []byte, ts, ttl int64) {
+			t.Helper()
+			if _, err := st.Append(subject, h, []byte("payload"), ts, ttl); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mustAppendMsg("a", nil, 1*sec, 0)  // 1
+		mustAppendMsg("b", nil, 1*sec, -1) // 2: never, keeps b
+		mustAppendMsg("a", hdr, 2*sec, 0)  // 3: a's last
+		mustAppendMsg("b", nil, 2*sec, 0)  // 4
+		mustAppendMsg("c", nil, 2*sec, 1)  // 5: by its TTL at 3s
+		mustAppendMsg("d", hdr, 2*sec, 2)  // 6: by its TTL at 4s
+		mustAppendMsg("e", nil, 9*sec, 0)  // 7: young
+		st = reopen(st)
+		var emptied []Msg
+		if n, err := st.ExpireTTL(3*sec, &emptied); err != nil || n != 1 {
+			t.Fatalf("ExpireTTL = %d, %v", n, err)
+		}
+		if len(emptied) != 1 || emptied[0].Seq != 5 || emptied[0].Subject != "c" || emptied[0].Data != nil {
+			t.Fatalf("ExpireTTL emptied %+v, want c's 5", emptied)
+		}
+		emptied = emptied[:0]
+		if n, err := st.ExpireBefore(5*sec, &emptied); err != nil || n != 4 {
+			t.Fatalf("ExpireBefore = %d, %v; want 4 (1, 3, 4, 6)", n, err)
+		}
+		var got []string
+		for _, m := range emptied {
+			got = append(got, fmt.Sprintf("%d %s %q %d", m.Seq, m.Subject, m.Hdr, m.TTL))
+		}
+		want := []string{"3 a \"NATS/1.0\\r\\nK: v\\r\\n\\r\\n\" 0", "6 d \"NATS/1.0\\r\\nK: v\\r\\n\\r\\n\" 2"}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("ExpireBefore emptied %q, want %q", got, want)
+		}
+		st = reopen(st)
+		if s := st.State(); s.Msgs != 2 || s.FirstSeq != 2 || s.NumSubjects != 2 {
+			t.Fatalf("State = %+v", s)
+		}
+		emptied = emptied[:0]
+		if n, err := st.ExpireBefore(20*sec, &emptied); err != nil || n != 1 || len(emptied) != 1 || emptied[0].Seq != 7 {
+			t.Fatalf("ExpireBefore(20s) = %d, %v, emptied %+v; want e's 7", n, err, emptied)
 		}
 	})
 }
@@ -395,10 +444,10 @@ func TestExpireTTL(t *testing.T) {
 		if got := st.NextTTL(); got != 4*sec {
 			t.Fatalf("NextTTL = %d, want %d", got, 4*sec)
 		}
-		if n, err := st.ExpireTTL(4*sec - 1); err != nil || n != 0 {
+		if n, err := st.ExpireTTL(4*sec-1, nil); err != nil || n != 0 {
 			t.Fatalf("ExpireTTL before the end = %d, %v", n, err)
 		}
-		if n, err := st.ExpireTTL(4 * sec); err != nil || n != 1 {
+		if n, err := st.ExpireTTL(4*sec, nil); err != nil || n != 1 {
 			t.Fatalf("ExpireTTL(4s) = %d, %v; want 1", n, err)
 		}
 		wantGone(t, st, 3)
@@ -406,7 +455,7 @@ func TestExpireTTL(t *testing.T) {
 			t.Fatalf("NextTTL = %d, want %d", got, 6*sec)
 		}
 		st = reopen(st)
-		if n, err := st.ExpireTTL(100 * sec); err != nil || n != 2 {
+		if n, err := st.ExpireTTL(100*sec, nil); err != nil || n != 2 {
 			t.Fatalf("ExpireTTL(100s) = %d, %v; want 2", n, err)
 		}
 		if got := st.NextTTL(); got != 0 {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strings"
 	"sync"
 )
@@ -232,13 +233,13 @@ func (ms *MemStore) Purge(filter string, upTo, keep uint64) (uint64, error) {
 	return uint64(len(doomed)), nil
 }
 
-func (ms *MemStore) ExpireBefore(cutoff int64) (uint64, error) {
+func (ms *MemStore) ExpireBefore(cutoff int64, emptied *[]Msg) (uint64, error) {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
 	if ms.closed {
 		return 0, ErrClosed
 	}
-	var n uint64
+	var removed []Msg
 	for s := ms.first; s <= ms.last; s++ {
 		m := ms.msgs[s]
 		if m == nil {
@@ -247,13 +248,19 @@ func (ms *MemStore) ExpireBefore(cutoff int64) (uint64, error) {
 		if m.Time >= cutoff {
 			break
 		}
-		if m.TTL == 0 && ms.removeLocked(s) {
-			n++
+		if m.TTL >= 0 && ms.removeLocked(s) {
+			removed = append(removed, Msg{Seq: m.Seq, Time: m.Time, Subject: m.Subject, Hdr: m.Hdr, TTL: m.TTL})
 		}
 	}
 	ms.fixFirst()
-	return n, nil
+	if emptied != nil {
+		appendEmptied(emptied, removed, ms.hasSubject)
+	}
+	return uint64(len(removed)), nil
 }
+
+// hasSubject reports whether a live message is on subject. Under mu.
+func (ms *MemStore) hasSubject(subject string) bool { return ms.subjects[subject] != nil }
 
 // ttlLive reports whether a heap entry's message is still stored.
 func (ms *MemStore) ttlLive(e ttlEntry) bool {
@@ -261,17 +268,24 @@ func (ms *MemStore) ttlLive(e ttlEntry) bool {
 	return m != nil && m.TTL > 0
 }
 
-func (ms *MemStore) ExpireTTL(now int64) (uint64, error) {
+func (ms *MemStore) ExpireTTL(now int64, emptied *[]Msg) (uint64, error) {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
 	if ms.closed {
 		return 0, ErrClosed
 	}
 	due := ms.ttls.due(now, ms.ttlLive)
+	slices.Sort(due)
+	var removed []Msg
 	for _, s := range due {
+		m := ms.msgs[s]
 		ms.removeLocked(s)
+		removed = append(removed, Msg{Seq: m.Seq, Time: m.Time, Subject: m.Subject, Hdr: m.Hdr, TTL: m.TTL})
 	}
 	ms.fixFirst()
+	if emptied != nil {
+		appendEmptied(emptied, removed, ms.hasSubject)
+	}
 	return uint64(len(due)), nil
 }
 

@@ -94,11 +94,17 @@ func runProperty(t *testing.T, seed uint64) {
 			both(fmt.Sprintf("skip to %d", seq), f, f)
 		case op < 73:
 			cutoff := now - int64(rng.IntN(20))*1e8
-			f := func(st Store) (uint64, error) { return st.ExpireBefore(cutoff) }
-			both(fmt.Sprintf("expire before %d", cutoff), f, f)
+			var memEmptied, fileEmptied []Msg
+			both(fmt.Sprintf("expire before %d", cutoff),
+				func(st Store) (uint64, error) { return st.ExpireBefore(cutoff, &memEmptied) },
+				func(st Store) (uint64, error) { return st.ExpireBefore(cutoff, &fileEmptied) })
+			sameEmptied(memEmptied, fileEmptied, fail)
 		case op < 77:
-			f := func(st Store) (uint64, error) { return st.ExpireTTL(now) }
-			both("expire ttl", f, f)
+			var memEmptied, fileEmptied []Msg
+			both("expire ttl",
+				func(st Store) (uint64, error) { return st.ExpireTTL(now, &memEmptied) },
+				func(st Store) (uint64, error) { return st.ExpireTTL(now, &fileEmptied) })
+			sameEmptied(memEmptied, fileEmptied, fail)
 		case op < 82 || alwaysReopen:
 			log = append(log, "reopen")
 			if err := fs.Close(); err != nil {
@@ -114,6 +120,20 @@ func runProperty(t *testing.T, seed uint64) {
 			}
 		}
 		compareStores(t, rng, mem, fs, filters, func(format string, args ...any) { t.Helper(); fail(format, args...) })
+	}
+}
+
+// sameEmptied requires both stores to report the same emptied subjects, each with the same message.
+func sameEmptied(mem, file []Msg, fail func(string, ...any)) {
+	if len(mem) != len(file) {
+		fail("emptied: mem %v, file %v", mem, file)
+	}
+	for i := range mem {
+		m, f := mem[i], file[i]
+		if m.Seq != f.Seq || m.Subject != f.Subject || m.Time != f.Time || m.TTL != f.TTL ||
+			!bytes.Equal(m.Hdr, f.Hdr) || f.Data != nil {
+			fail("emptied[%d]: mem %+v, file %+v", i, m, f)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"os"
+	"slices"
 )
 
 // Removal. Three ways, cheapest first:
@@ -483,13 +484,13 @@ func (fs *FileStore) nthNewest(n uint64) uint64 {
 	return fs.first
 }
 
-func (fs *FileStore) ExpireBefore(cutoff int64) (uint64, error) {
+func (fs *FileStore) ExpireBefore(cutoff int64, emptied *[]Msg) (uint64, error) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	if err := fs.flushOpen(); err != nil {
 		return 0, err
 	}
-	// boundary: everything below it goes (no message with a TTL of its own before it); extra: the
+	// boundary: everything below it goes (no message that never expires before it); extra: the
 	// expired messages after the first such message, which go by tombstone.
 	boundary, skipped := fs.first, false
 	var extra []victim
@@ -508,7 +509,7 @@ func (fs *FileStore) ExpireBefore(cutoff int64) (uint64, error) {
 			switch {
 			case r.time >= cutoff:
 				return false
-			case r.ttl != 0:
+			case r.ttl < 0:
 				skipped = true
 			case !skipped:
 				boundary = seq + 1
@@ -521,6 +522,10 @@ func (fs *FileStore) ExpireBefore(cutoff int64) (uint64, error) {
 			break
 		}
 	}
+	var removed []Msg
+	if emptied != nil {
+		removed = fs.lastsRemoved(boundary, extra)
+	}
 	n, err := fs.compactTo(boundary)
 	if err != nil {
 		return 0, err
@@ -528,23 +533,34 @@ func (fs *FileStore) ExpireBefore(cutoff int64) (uint64, error) {
 	if err := fs.removeVictims(extra, false); err != nil {
 		return n, err
 	}
+	if emptied != nil {
+		appendEmptied(emptied, removed, fs.hasSubject)
+	}
 	return n + uint64(len(extra)), nil
 }
 
-func (fs *FileStore) ExpireTTL(now int64) (uint64, error) {
+func (fs *FileStore) ExpireTTL(now int64, emptied *[]Msg) (uint64, error) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	if fs.closed {
 		return 0, ErrClosed
 	}
 	var vs []victim
+	var removed []Msg
 	seen := map[uint64]bool{}
 	for _, seq := range fs.ttlq.due(now, fs.ttlLive) {
-		if sg := fs.segFor(seq); sg != nil && !seen[seq] {
-			if v, ok := fs.victimAt(sg, seq); ok {
-				vs = append(vs, v)
-				seen[seq] = true
-			}
+		sg := fs.segFor(seq)
+		if sg == nil || seen[seq] {
+			continue
+		}
+		r, err := fs.readMsg(sg, seq)
+		if err != nil {
+			continue
+		}
+		vs = append(vs, fs.victimOf(sg, seq, &r))
+		seen[seq] = true
+		if emptied != nil {
+			removed = append(removed, r.headerMsg())
 		}
 	}
 	sortVictims(vs)
@@ -553,6 +569,10 @@ func (fs *FileStore) ExpireTTL(now int64) (uint64, error) {
 			fs.ttlq.push(fs.ttls[v.seq], v.seq)
 		}
 		return 0, err
+	}
+	if emptied != nil {
+		slices.SortFunc(removed, bySeq)
+		appendEmptied(emptied, removed, fs.hasSubject)
 	}
 	return uint64(len(vs)), nil
 }

@@ -63,12 +63,16 @@ type Store interface {
 	// are never both set. A purge of everything sets FirstSeq to LastSeq+1; upTo beyond LastSeq+1 moves
 	// FirstSeq (and the next sequence) to upTo. Returns how many messages went.
 	Purge(filter string, upTo, keep uint64) (uint64, error)
-	// ExpireBefore removes messages stored before cutoff (unix ns) that carry no TTL of their own, walking
-	// from the first sequence; messages with a TTL expire by ExpireTTL instead. Returns how many went.
-	ExpireBefore(cutoff int64) (uint64, error)
-	// ExpireTTL removes messages whose own TTL ended at or before now; NextTTL is the earliest such end
-	// still ahead (0 when none), so a stream needs one timer, never a scan.
-	ExpireTTL(now int64) (uint64, error)
+	// ExpireBefore removes messages stored before cutoff (unix ns) except those whose TTL is never,
+	// walking from the first sequence: a TTL of its own longer than max_age does not keep a message, as
+	// on nats-server. Returns how many went. When emptied is not nil, it is given (appended, ascending by
+	// sequence) the last message removed from each subject the expiry left without messages, without its
+	// payload.
+	ExpireBefore(cutoff int64, emptied *[]Msg) (uint64, error)
+	// ExpireTTL removes messages whose own TTL ended at or before now, reporting emptied subjects as
+	// ExpireBefore does; NextTTL is the earliest such end still ahead (0 when none), so a stream needs one
+	// timer, never a scan.
+	ExpireTTL(now int64, emptied *[]Msg) (uint64, error)
 	NextTTL() int64
 
 	State() State
