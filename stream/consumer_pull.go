@@ -179,11 +179,21 @@ func (c *Consumer) serve(out []Outbound, now int64) []Outbound {
 }
 
 // servePull delivers to the waiting requests, oldest first, while there are messages for them; a
-// no_wait request that had some and finds no more is answered 404. Under mu.
+// no_wait request that had some and finds no more is answered 404. A request whose reply nobody listens
+// to any more (a stopped Messages iterator, a client gone) is dropped before it takes a message, as
+// nats-server does, rather than delivered to nobody until ack_wait. Under mu.
 func (c *Consumer) servePull(out []Outbound, now int64) []Outbound {
 	var pending pendingCount
+	var listened *pullRequest
 	for len(c.waiting) > 0 {
 		r := c.waiting[0]
+		if r != listened { // once per request and serving, not per message
+			if !c.replyListened(r.reply) {
+				c.waiting = c.waiting[1:]
+				continue
+			}
+			listened = r
+		}
 		m, redelivery, ok := c.next()
 		if !ok {
 			if r.noWait && r.sent > 0 {
@@ -238,6 +248,13 @@ func (c *Consumer) expireRequests(out []Outbound, now int64) []Outbound {
 	c.waiting = kept
 	c.waitingCount.Store(int32(len(kept)))
 	return out
+}
+
+// replyListened reports whether anyone subscribes to a request's reply (always, when the Host cannot
+// tell).
+func (c *Consumer) replyListened(reply string) bool {
+	ih, ok := c.s.acct.mgr.host.(InterestHost)
+	return !ok || ih.HasInterest(c.s.acct.Name(), reply)
 }
 
 // pendingCount is num_pending through one serving: read from the store at the first delivery, then
