@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -366,4 +367,103 @@ func TestConsumerPushGroupStateSurvivesKill9(t *testing.T) {
 			}
 		})
 	}
+}
+
+// consumerStateFile is the state file reactor keeps for stream's consumer under the store directory.
+func consumerStateFile(t *testing.T, storeDir, stream, consumer string) string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(storeDir, "jetstream", "*", "streams", stream, "obs", consumer, "state.json"))
+	if len(files) != 1 {
+		_, everything := listSegments(storeDir, stream)
+		t.Fatalf("state files of %s > %s: %q; the stream's files: %q", stream, consumer, files, everything)
+	}
+	return files[0]
+}
+
+// TestConsumerDamagedStateFile: of three durable consumers on one file stream, each having acked 4 of
+// 10 messages, one has its state.json cut in half (a torn write) and one has bytes flipped in it
+// (corruption); the daemon restarts on that store. It starts, serves the stream whole and takes
+// publishes, and the intact consumer is where it was. A consumer whose state fails its checksum is lost:
+// reactor logs an error naming its directory and does not recover it (CONSUMER.INFO says consumer not
+// found, the stream counts one consumer), and a durable created again under its name starts afresh from
+// the first message. Its place is not guessed at: redelivering from the start is at-least-once, while
+// inventing an ack floor could skip messages.
+func TestConsumerDamagedStateFile(t *testing.T) {
+	j := newJSDaemon(t)
+	d := j.start(t)
+	_, js := jsClient(t, d)
+	stream := createFileStream(t, js, "CDAMAGE", "cdamage.>")
+	want := fillStream(t, js, "cdamage.a", 10, 16)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	config := func(name string) jetstream.ConsumerConfig {
+		return jetstream.ConsumerConfig{Durable: name, AckPolicy: jetstream.AckExplicitPolicy, AckWait: 2 * time.Second}
+	}
+	places := map[string]consumerPlace{}
+	for _, name := range []string{"INTACT", "TORN", "FLIPPED"} {
+		c, err := stream.CreateOrUpdateConsumer(ctx, config(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fetchDeliveries(t, c, 4, 4, 5*time.Second); len(got) != 4 {
+			t.Fatalf("%s fetched %+v, want 4 messages", name, got)
+		}
+		places[name] = placeOf(t, js, "CDAMAGE", name)
+	}
+	d.kill(t, syscall.SIGTERM)
+
+	torn := consumerStateFile(t, j.storeDir, "CDAMAGE", "TORN")
+	data, err := os.ReadFile(torn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(torn, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	flipped := consumerStateFile(t, j.storeDir, "CDAMAGE", "FLIPPED")
+	if data, err = os.ReadFile(flipped); err != nil {
+		t.Fatal(err)
+	}
+	for i := len(data) / 3; i < len(data)/3+4; i++ {
+		data[i] ^= 0x5a
+	}
+	if err := os.WriteFile(flipped, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	d = j.start(t)
+	_, js = jsClient(t, d)
+	stream = awaitStream(t, d, js, "CDAMAGE")
+	checkStored(t, stream, want)
+	awaitConsumer(t, d, js, "CDAMAGE", "INTACT")
+	if got := placeOf(t, js, "CDAMAGE", "INTACT"); got != places["INTACT"] {
+		t.Errorf("intact consumer after restart: %v, want %v", got, places["INTACT"])
+	}
+	for name, file := range map[string]string{"TORN": torn, "FLIPPED": flipped} {
+		_, err := consumerInfo(js, "CDAMAGE", name)
+		var apiErr *jetstream.APIError
+		if !errors.As(err, &apiErr) || apiErr.ErrorCode != jetstream.JSErrCodeConsumerNotFound {
+			t.Errorf("%s after its state was damaged: %v, want consumer not found", name, err)
+		}
+		if !warnedAbout(d.logs.String(), filepath.Dir(file)) {
+			t.Errorf("no error naming %s in the log:\n%s", filepath.Dir(file), d.logs)
+		}
+	}
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel2()
+	info, err := stream.Info(ctx2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.State.Consumers != 1 {
+		t.Errorf("stream counts %d consumers after restart, want the 1 intact", info.State.Consumers)
+	}
+	c, err := stream.CreateOrUpdateConsumer(ctx2, config("TORN"))
+	if err != nil {
+		t.Fatalf("creating TORN again: %v", err)
+	}
+	if got := fetchDeliveries(t, c, 1, 1, 5*time.Second); len(got) != 1 || got[0] != (delivery{1, 1, 1}) {
+		t.Errorf("TORN created again first delivered %+v, want message 1 afresh", got)
+	}
+	publishAfterRestart(t, js, "cdamage.b", uint64(len(want)))
 }
