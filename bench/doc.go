@@ -51,6 +51,14 @@
 // one stream at a time. Async rows keep at most AsyncWindow PublishAsync acks outstanding and are timed
 // until the last ack; the sync row publishes one message at a time and keeps every round trip for p50/p99.
 //
+// The consumer rows (jsconsume.go) read instead a file stream of ConsumeStreamMsgs messages that each server
+// fills once per run of the matrix, untimed, at the first repetition that needs it (a later one finds it full
+// with STREAM.INFO and only reads): a durable consumer of the run's own, with explicit acks, reads from the
+// stream's first message by pull (nats.go's Consume, PullBatch at a time, as `nats bench js consume`), by push
+// (a subscription on a deliver subject) or one fetch and one synchronous ack at a time, and the run checks
+// that the consumer's ack floor reached every message read. The KV rows (kv.go) put or get one key at a time
+// in a bucket of the run's own, as `nats bench kv put` and `nats bench kv get`.
+//
 // The JetStream recovery section (jsrecovery.go, selected by -run "JetStream recovery") measures a restart
 // on a stream of a million messages. Filling it takes seconds, so each server fills its own store once per
 // run of the matrix (then a SIGTERM, a clean shutdown) and the repetitions only restart it on that store:

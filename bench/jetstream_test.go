@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,8 @@ func servesJetStream(st Starter, dir string) error {
 }
 
 // TestJetStreamRowsRunOnce runs every JetStream row once with small counts: each stores and acknowledges
-// every message (runJetStreamPublish fails otherwise), and the sync row has its percentiles.
+// every message (runJetStreamPublish fails otherwise), each consumer row reads and acknowledges its
+// messages (runConsume fails otherwise), and the round-trip rows have their percentiles.
 func TestJetStreamRowsRunOnce(t *testing.T) {
 	for _, st := range jsStarters(t) {
 		srv, err := StartJetStream(st, t.TempDir())
@@ -56,7 +58,7 @@ func TestJetStreamRowsRunOnce(t *testing.T) {
 			}
 			rows++
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			sample, err := Run(ctx, []*Server{srv}, row, "bench.jstest.row"+string(rune('a'+i)))
+			sample, err := Run(ctx, []*Server{srv}, row, "bench.jstest.row"+strconv.Itoa(i))
 			cancel()
 			if err != nil {
 				t.Fatalf("%s, %s: %v", row.Name, st.Name, err)
@@ -68,8 +70,8 @@ func TestJetStreamRowsRunOnce(t *testing.T) {
 				t.Errorf("%s, %s: p50 %v p99 %v", row.Name, st.Name, sample.P50, sample.P99)
 			}
 		}
-		if rows != 4 {
-			t.Fatalf("%d JetStream rows, want 4", rows)
+		if rows != 9 {
+			t.Fatalf("%d JetStream rows, want 9", rows)
 		}
 	}
 }

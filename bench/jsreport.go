@@ -31,6 +31,7 @@ func (r Report) JetStreamSection() string {
 			"outstanding, timed from the first publish until every ack has arrived; *sync* with Publish, one at a time, "+
 			"each waiting for its ack, with percentiles over every publish. Ratio is %s / %s; the target is %s.\n\n",
 			formatCount(AsyncWindow), r.Subject, r.Baseline, jsPublishTarget)
+		b.WriteString(consumerNote(rows))
 		b.WriteString(r.jetStreamTable(rows))
 	}
 	if r.Recovery != nil {
@@ -39,6 +40,37 @@ func (r Report) JetStreamSection() string {
 		b.WriteString(r.Recovery.Describe(r.Subject, r.Baseline))
 		b.WriteString("\n")
 		b.WriteString(r.Recovery.Table(r.Subject, r.Baseline, r.Reps))
+	}
+	return b.String()
+}
+
+// consumerNote says how the consumer and KV rows among rows measure; empty when there are none.
+func consumerNote(rows []RowResult) string {
+	streamMsgs, kv := 0, false
+	for _, rr := range rows {
+		if rr.Row.Kind.Consumes() {
+			streamMsgs = rr.Row.Stream
+		}
+		kv = kv || rr.Row.Kind == KVPut || rr.Row.Kind == KVGet
+	}
+	var b strings.Builder
+	if streamMsgs > 0 {
+		fmt.Fprintf(&b, "The consumer rows read a file stream of %s messages of 128 B that each server fills once per run of the "+
+			"matrix (untimed, by async publish) and keeps; each run makes a durable consumer of its own (explicit acks, "+
+			"the servers' other defaults, so at most 1,000 acks pending), reads from the stream's first message and "+
+			"deletes the consumer, after checking that its ack floor reached every message read. *Pull consume* does what "+
+			"`nats bench js consume --batch %d` does: nats.go's Consume with a callback, at most %d messages asked for "+
+			"at a time, each message acknowledged with Ack (no reply awaited), timed from the Consume call to the last "+
+			"message. *Push consume* subscribes to a deliver subject, then makes a push consumer delivering to it, and acks "+
+			"each message the same way, timed from the consumer's creation to the last message. *Ack round trips* fetches "+
+			"one message at a time (Next) and acknowledges each with DoubleAck, an ack the server answers: the rate is of "+
+			"fetch-and-ack cycles, two round trips each, and the percentiles are of the cycles.\n\n",
+			formatCount(float64(streamMsgs)), PullBatch, PullBatch)
+	}
+	if kv {
+		b.WriteString("The KV rows do what `nats bench kv put` and `nats bench kv get` do: a bucket made for the run (file storage, " +
+			"history 1), one key per message, each Put or Get waiting for its answer (Get is a direct get, as nats.go " +
+			"asks for on a bucket it made); the get row's keys are put first, untimed, by async publish.\n\n")
 	}
 	return b.String()
 }

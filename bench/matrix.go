@@ -171,10 +171,10 @@ func runOnce[T any](ctx context.Context, timeout time.Duration, run func(context
 }
 
 func describeSample(row Row, s Sample) string {
-	switch row.Kind {
-	case RequestReply:
+	switch {
+	case row.Kind == RequestReply:
 		return fmt.Sprintf("%s req/s, p50 %s, p99 %s", formatCount(s.Rate()), formatLatency(s.P50), formatLatency(s.P99))
-	case JSSyncPublish:
+	case row.Kind.RoundTrips():
 		return fmt.Sprintf("%s msgs/s, p50 %s, p99 %s", formatCount(s.Rate()), formatLatency(s.P50), formatLatency(s.P99))
 	}
 	line := fmt.Sprintf("%s msgs/s, %.1f MB/s (%s msgs in %v)", formatCount(s.Rate()),

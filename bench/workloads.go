@@ -23,14 +23,36 @@ const (
 	// JSSyncPublish publishes into a JetStream stream one message at a time, each waiting for its ack, and
 	// measures each publish's round trip.
 	JSSyncPublish
+	// JSPullConsume reads a filled file stream through a durable pull consumer, PullBatch messages asked
+	// for at a time, each acknowledged, and measures until the last message arrives (jsconsume.go).
+	JSPullConsume
+	// JSPushConsume reads a filled file stream through a durable push consumer's deliver subject, each
+	// message acknowledged, and measures until the last message arrives.
+	JSPushConsume
+	// JSAckRoundTrip fetches one message at a time from a durable pull consumer and acknowledges it with
+	// a synchronous ack, and measures each fetch and ack.
+	JSAckRoundTrip
+	// KVPut puts keys into a KV bucket, one call at a time (kv.go).
+	KVPut
+	// KVGet gets keys from a KV bucket filled before, one call at a time.
+	KVGet
 )
 
-// JetStream reports whether rows of this kind publish into a stream, on the servers started with
-// JetStream (MatrixConfig.JetStreamServers).
-func (k Kind) JetStream() bool { return k == JSAsyncPublish || k == JSSyncPublish }
+// JetStream reports whether rows of this kind use JetStream, on the servers started with it
+// (MatrixConfig.JetStreamServers).
+func (k Kind) JetStream() bool { return k >= JSAsyncPublish && k <= KVGet }
 
 // RoundTrips reports whether rows of this kind time every message on its own, so have percentiles.
-func (k Kind) RoundTrips() bool { return k == RequestReply || k == JSSyncPublish }
+func (k Kind) RoundTrips() bool {
+	switch k {
+	case RequestReply, JSSyncPublish, JSAckRoundTrip, KVPut, KVGet:
+		return true
+	}
+	return false
+}
+
+// Consumes reports whether rows of this kind read the filled stream of Row.Stream messages.
+func (k Kind) Consumes() bool { return k == JSPullConsume || k == JSPushConsume || k == JSAckRoundTrip }
 
 // Row is one line of the matrix: a workload shape, driven identically against every server.
 type Row struct {
@@ -45,6 +67,7 @@ type Row struct {
 	Place   Placement
 	Memory  bool // JetStream rows: the stream is stored in memory rather than in files
 	Msgs    int  // messages published per run over all publishers, or requests over all requesters
+	Stream  int  // consumer rows: messages in the filled stream they read from its first (Msgs of them)
 }
 
 // Deliveries is how many messages the subscribers receive between them in one run.
@@ -91,6 +114,11 @@ func Rows(scale float64) []Row {
 		{Name: "JetStream async publish, file, 1 KiB", Kind: JSAsyncPublish, Payload: 1024, Pubs: 1, Msgs: n(JSAsyncMsgs/2, 1)},
 		{Name: "JetStream async publish, memory, 128 B", Kind: JSAsyncPublish, Payload: 128, Pubs: 1, Memory: true, Msgs: n(JSAsyncMsgs, 1)},
 		{Name: "JetStream sync publish, file, 128 B", Kind: JSSyncPublish, Payload: 128, Pubs: 1, Msgs: n(JSSyncMsgs, 1)},
+		{Name: "JetStream pull consume, batch 100, file, 128 B", Kind: JSPullConsume, Payload: 128, Pubs: 1, Stream: n(ConsumeStreamMsgs, 1), Msgs: n(JSConsumeMsgs, 1)},
+		{Name: "JetStream push consume, file, 128 B", Kind: JSPushConsume, Payload: 128, Pubs: 1, Stream: n(ConsumeStreamMsgs, 1), Msgs: n(JSConsumeMsgs, 1)},
+		{Name: "JetStream ack round trips, file, 128 B", Kind: JSAckRoundTrip, Payload: 128, Pubs: 1, Stream: n(ConsumeStreamMsgs, 1), Msgs: n(JSAckMsgs, 1)},
+		{Name: "KV put, file, 128 B", Kind: KVPut, Payload: 128, Pubs: 1, Msgs: n(KVMsgs, 1)},
+		{Name: "KV get, file, 128 B", Kind: KVGet, Payload: 128, Pubs: 1, Msgs: n(KVMsgs, 1)},
 	}
 }
 
@@ -130,6 +158,10 @@ func Run(ctx context.Context, nodes []*Server, row Row, subject string) (Sample,
 		return runRequestReply(ctx, nodes, row, subject)
 	case JSAsyncPublish, JSSyncPublish:
 		return runJetStreamPublish(ctx, nodes[0], row, subject)
+	case JSPullConsume, JSPushConsume, JSAckRoundTrip:
+		return runConsume(ctx, nodes[0], row, subject)
+	case KVPut, KVGet:
+		return runKV(ctx, nodes[0], row, subject)
 	}
 	return Sample{}, fmt.Errorf("row %q: unknown kind %d", row.Name, row.Kind)
 }
