@@ -1,7 +1,6 @@
 package reactor
 
 import (
-	"context"
 	"sync"
 
 	"github.com/reactor-nats/reactor/subtrie"
@@ -17,7 +16,8 @@ import (
 //   - A service answers through publishInternal (or, for JetStream, Host.Send), which runs the publish on a
 //     loop as that loop's internal client, a client of kind kindInternal with no connection, so deliveries,
 //     batching and slow-consumer rules are the same as for any publisher. The messages of one call are
-//     copied into one outBatch and published in one callback of that loop.
+//     copied into one outBatch and queued for that loop (outqueue.go), which publishes every batch queued
+//     before it runs in one callback.
 
 // internalSub routes messages on its subject to a service handler, run on queue.
 type internalSub struct {
@@ -132,18 +132,13 @@ func (b *outBatch) add(acct *account, addr outAddr, hdr, payload []byte) {
 	b.msgs = append(b.msgs, outMsg{acct: acct, addr: addr, start: start, end: len(b.data), hdrLen: hdrLen})
 }
 
-// post hands the batch to its loop. The batch must not be used afterwards.
-func (b *outBatch) post() {
-	if err := b.l.el.Execute(context.Background(), b); err != nil {
-		b.release() // the loop is stopping: nobody is left to receive it
-	}
-}
+// post hands the batch to its loop's queue (outqueue.go), to be published with whatever else the server
+// queues for that loop before it runs. The batch must not be used afterwards.
+func (b *outBatch) post() { b.l.out.queue(b) }
 
-// Run publishes the batch on its loop (gnet.Runnable): one callback, one endCallback for all of it.
-func (b *outBatch) Run(context.Context) error {
-	l := b.l
-	c := l.internalClient()
-	l.current = c
+// publish publishes the batch's messages on its loop as c, the loop's internal client, in order. The caller
+// ends the callback (endCallback) once, after every batch it publishes.
+func (b *outBatch) publish(c *client) {
 	for i := range b.msgs {
 		o := &b.msgs[i]
 		m := message{subject: bytesOf(o.addr.subject), reply: bytesOf(o.addr.reply), msg: b.data[o.start:o.end],
@@ -155,11 +150,6 @@ func (b *outBatch) Run(context.Context) error {
 		m.subject = bytesOf(o.addr.shown)
 		c.deliverTo(o.acct, bytesOf(o.addr.subject), &m)
 	}
-	l.endCallback()
-	l.current = nil
-	c.stallOn = stallCause{} // the server's own publishes are never paused
-	b.release()
-	return nil
 }
 
 // maxPooledOutBatch bounds the buffer a pooled batch keeps, so one large reply does not stay pinned.

@@ -17,8 +17,9 @@ import (
 //     Its interest is announced to route peers, so that a publish anywhere in the cluster reaches it.
 //   - A listener is an internal subscription (internal.go) whose handler runs on jsAPI, JetStream's own
 //     work queue, so that slow disk work in the API never delays the system account's requests.
-//   - Send copies each loop's messages into one outBatch and posts it with one Execute: pub-acks go out
-//     from the loop the publish came in on, in order, in one callback per stream batch.
+//   - Send copies each loop's messages into one outBatch and queues it for that loop (outqueue.go), which
+//     publishes everything queued before it runs in one callback: pub-acks go out from the loop the publish
+//     came in on, in order, and a push consumer's deliveries, one per ack it takes, share the loop's writes.
 type jsHost struct{ s *Server }
 
 var (

@@ -53,11 +53,15 @@ type loop struct {
 	inboxBytes atomic.Int64 // bytes posted to this loop and not yet drained; publishers stall above inboxHigh
 
 	drainTask gnet.Runnable // allocated once; Execute'd when the inbox becomes non-empty
+
+	out outQueue // the server's own messages (internal services, JetStream) waiting for this loop
 }
 
 func newLoop(srv *Server, idx int, el gnet.EventLoop) *loop {
 	l := &loop{idx: idx, el: el, srv: srv, outbox: make([]*batch, srv.opts.EventLoops)}
 	l.drainTask = gnet.RunnableFunc(l.drain)
+	l.out = outQueue{l: l}
+	l.out.run = gnet.RunnableFunc(l.out.runQueued)
 	l.stallTask = gnet.RunnableFunc(l.stallClockTick)
 	return l
 }
