@@ -65,6 +65,7 @@ var endpoints = []endpoint{
 	{prefix: "CONSUMER.CREATE.", typ: "consumer_create_response", tail: true, handle: (*Account).apiConsumerCreate, blank: blankConsumer},
 	{prefix: "CONSUMER.DURABLE.CREATE.", typ: "consumer_create_response", tail: true, handle: (*Account).apiConsumerDurableCreate, blank: blankConsumer},
 	{prefix: "CONSUMER.INFO.", typ: "consumer_info_response", tail: true, handle: (*Account).apiConsumerInfo, blank: blankConsumer},
+	{prefix: "CONSUMER.PAUSE.", typ: "consumer_pause_response", tail: true, handle: (*Account).apiConsumerPause, blank: blankPause},
 	{prefix: "CONSUMER.DELETE.", typ: "consumer_delete_response", tail: true, handle: (*Account).apiConsumerDelete, blank: blankSuccess},
 	{prefix: "CONSUMER.NAMES.", typ: "consumer_names_response", named: true, handle: (*Account).apiConsumerNames,
 		blank: func(r apiResponse) response { return &consumerNamesResponse{apiResponse: r, Consumers: []string{}} }},

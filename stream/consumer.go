@@ -74,6 +74,8 @@ type ConsumerInfo struct {
 	NumRedelivered int            `json:"num_redelivered"`
 	NumWaiting     int            `json:"num_waiting"`
 	NumPending     uint64         `json:"num_pending"`
+	Paused         bool           `json:"paused,omitempty"`
+	PauseRemaining time.Duration  `json:"pause_remaining,omitempty"`
 	TimeStamp      time.Time      `json:"ts"`
 }
 
@@ -136,9 +138,11 @@ func (c *Consumer) Config() ConsumerConfig {
 func (c *Consumer) Info() *ConsumerInfo {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	now := time.Now()
 	info := &ConsumerInfo{Stream: c.s.name, Name: c.name, Created: c.created.UTC(), Config: c.cfg,
 		Delivered: c.delivered, AckFloor: c.ackFloor, NumAckPending: len(c.pending),
-		NumWaiting: len(c.waiting), NumPending: c.numPending(), TimeStamp: time.Now().UTC()}
+		NumWaiting: len(c.waiting), NumPending: c.numPending(), TimeStamp: now.UTC()}
+	c.pauseInfo(info, now)
 	for _, p := range c.pending {
 		if p.deliveries > 1 {
 			info.NumRedelivered++
@@ -190,13 +194,17 @@ func (c *Consumer) wants(subject string) bool {
 // update applies a new configuration (nats-server allows changing most fields but not the policies
 // that decide what was delivered) and stores it.
 func (c *Consumer) update(cfg ConsumerConfig) {
+	now := time.Now().UnixNano()
 	c.mu.Lock()
 	if cfg.DeliverSubject != c.cfg.DeliverSubject {
 		c.flow = flowControl{}
 	}
 	c.cfg = cfg
 	c.pushing.Store(cfg.push())
+	out := c.serve(nil, now) // a new pause_until may have ended a pause, or a larger max_ack_pending room
+	c.scheduleNext(now)
 	c.mu.Unlock()
+	c.send(out)
 	c.writeConfig()
 }
 
@@ -364,6 +372,9 @@ func (c *Consumer) scheduleNext(now int64) {
 	}
 	if c.cfg.push() && c.cfg.Heartbeat > 0 {
 		next = min(next, c.lastSent+int64(c.cfg.Heartbeat))
+	}
+	if until := c.pausedUntil(now); until != 0 {
+		next = min(next, until)
 	}
 	if next != maxTime {
 		c.schedule(next)

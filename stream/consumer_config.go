@@ -39,6 +39,7 @@ type ConsumerConfig struct {
 	Replicas           int               `json:"num_replicas"`
 	MemoryStorage      bool              `json:"mem_storage,omitempty"`
 	Metadata           map[string]string `json:"metadata,omitempty"`
+	PauseUntil         *time.Time        `json:"pause_until,omitempty"` // consumer_pause.go
 }
 
 // Policy words.
@@ -105,6 +106,14 @@ func checkConsumerConfig(cfg ConsumerConfig, scfg Config) (ConsumerConfig, *APIE
 	case DeliverAll, DeliverLast, DeliverNew, DeliverByStartSeq, DeliverByStartTime, DeliverLastPerSubject:
 	default:
 		return cfg, ErrConsumerCreate.with("consumer deliver policy invalid")
+	}
+	if cfg.PauseUntil != nil {
+		if cfg.PauseUntil.IsZero() {
+			cfg.PauseUntil = nil
+		} else {
+			t := cfg.PauseUntil.UTC()
+			cfg.PauseUntil = &t
+		}
 	}
 	if cfg.ReplayPolicy == "" {
 		cfg.ReplayPolicy = ReplayInstant

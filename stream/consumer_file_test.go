@@ -169,3 +169,30 @@ func copyTree(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// A pause is part of the configuration: it holds across a restart, and the consumer delivers once it ends.
+func TestConsumerPauseSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	e := fileConsumerEnv(t, dir, 1)
+	mustSucceed(t, e.request("$JS.API.CONSUMER.DURABLE.CREATE.S.D", `{"stream_name":"S","config":{"durable_name":"D","ack_policy":"explicit"}}`))
+	until := time.Now().Add(1500 * time.Millisecond).UTC()
+	resp := mustSucceed(t, e.request("$JS.API.CONSUMER.PAUSE.S.D", `{"pause_until":"`+until.Format(time.RFC3339Nano)+`"}`))
+	if resp["type"] != "io.nats.jetstream.api.v1.consumer_pause_response" || resp["paused"] != true {
+		t.Fatalf("pause: %v", resp)
+	}
+	e.mgr.Shutdown()
+
+	again := newAPIEnvAt(t, dir, Unlimited)
+	info := mustSucceed(t, again.request("$JS.API.CONSUMER.INFO.S.D", ``))
+	if info["paused"] != true || info["config"].(map[string]any)["pause_until"] != until.Format(time.RFC3339Nano) {
+		t.Fatalf("after restart: paused %v, pause_until %v, want %s", info["paused"], info["config"].(map[string]any)["pause_until"], until)
+	}
+	reply := again.next("D", `{"batch":1,"expires":10000000000}`)
+	got := again.sentTo(reply, 1, 10*time.Second)
+	if len(got) != 1 || string(got[0].Data) != "m1" {
+		t.Fatalf("after the pause: %d messages", len(got))
+	}
+	if time.Now().Before(until.Add(-100 * time.Millisecond)) {
+		t.Fatalf("delivered before the pause ended (%v)", until)
+	}
+}

@@ -116,6 +116,8 @@ func (c *Consumer) pull(reply string, data []byte) {
 		bad = statusHeartbeatLarge
 	case !nr.NoWait && len(c.waiting) >= cfg.MaxWaiting:
 		bad = statusMaxWaiting
+	case nr.NoWait && c.pausedUntil(now) != 0:
+		bad = statusNoMessages
 	case nr.NoWait:
 		bad = c.noWaitRefusal(nr)
 	}
@@ -166,10 +168,10 @@ func (c *Consumer) drop(r *pullRequest) {
 	}
 }
 
-// serve delivers what is due: to the deliver subject (a push consumer) or the waiting requests; it
-// appends the deliveries and any status messages to out. Under mu.
+// serve delivers what is due, unless paused: to the deliver subject (a push consumer) or the waiting
+// requests; it appends the deliveries and any status messages to out. Under mu.
 func (c *Consumer) serve(out []Outbound, now int64) []Outbound {
-	if c.deleted {
+	if c.deleted || c.pausedUntil(now) != 0 {
 		return out
 	}
 	if c.cfg.push() {
