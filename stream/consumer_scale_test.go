@@ -101,8 +101,9 @@ func TestTenThousandConsumersOnOneStreamCostNoGoroutine(t *testing.T) {
 	_, js := runJetStream(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	// nats-server 2.15 limits a stream to 1000 consumers unless it says otherwise.
 	stream, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "WIDE", Subjects: []string{"wide"},
-		Storage: jetstream.MemoryStorage})
+		Storage: jetstream.MemoryStorage, MaxConsumers: 2 * scaleCount})
 	if err != nil {
 		t.Fatal(err)
 	}
