@@ -85,12 +85,16 @@ func (a *Account) createConsumer(req Request, streamName, name, filter string, d
 		return resp
 	}
 	if !created {
-		same := reflect.DeepEqual(c.Config(), cfg)
+		old := c.Config()
+		same := reflect.DeepEqual(old, cfg)
 		switch {
 		case cr.Action == "create" && !same:
 			resp.Error = ErrConsumerAlreadyExists
 			return resp
 		case !same:
+			if resp.Error = checkConsumerUpdate(old, cfg); resp.Error != nil {
+				return resp
+			}
 			c.update(cfg)
 		}
 	}
