@@ -54,11 +54,17 @@
 // goroutine:
 //
 //   - API: CONSUMER.CREATE.<stream>[.<name>[.<filter>]] with action create/update, DURABLE.CREATE, INFO,
-//     NAMES, LIST, DELETE with nats-server's JSON, defaults (ack_wait 30s, max_deliver -1, max_waiting 512
+//     NAMES, LIST, DELETE, PAUSE with nats-server's JSON, defaults (ack_wait 30s, max_deliver -1, max_waiting 512
 //     for pull, max_ack_pending 1000, inactive_threshold 5s for ephemerals) and error codes, among them
 //     the push rules (no max_waiting, flow control needs idle_heartbeat >= 100ms, a literal deliver
 //     subject outside the stream's subjects) and last_per_subject's need of a filter. consumer_count
-//     and the account's consumers count them.
+//     and the account's consumers count them. An update may not change the deliver, ack or replay
+//     policy, start sequence/time, heartbeats, flow control, max_waiting, pull/push or storage type
+//     (consumer_update.go, 10012 with nats-server's words); everything else changes.
+//   - Pause (consumer_pause.go): pause_until in the configuration (CONSUMER.PAUSE or create/update);
+//     while it is in the future nothing is delivered (no_wait gets 404, requests wait, heartbeats go
+//     on), and the stream's clock resumes the consumer at that time; info shows paused and
+//     pause_remaining.
 //   - Deliver policies all, last, new, by_start_sequence, by_start_time and last_per_subject (each
 //     subject's last message, in sequence order, then what follows; the list still to deliver is part of
 //     the durable state); filter_subject; headers_only (the headers and Nats-Msg-Size, no payload).
@@ -67,9 +73,16 @@
 //     writer has stored a batch (notifyConsumers, after the pub-acks) or an ack frees max_ack_pending.
 //     Each serving is one Host.Send: deliveries go to the request's reply with MsgSubject the stored
 //     subject and Reply $JS.ACK.<stream>.<consumer>.<deliveries>.<stream seq>.<consumer seq>.<ts>.<pending>;
-//     status messages (404 No Messages, 408 Request Timeout with Nats-Pending-*, 409 Exceeded
-//     MaxRequestBatch / MaxRequestExpires / MaxRequestMaxBytes / MaxWaiting, Consumer Deleted, 400 Bad
-//     Request) carry nats-server's exact header blocks.
+//     status messages (404 No Messages, 408 Request Timeout with Nats-Pending-*, 408 Requests Pending,
+//     409 Exceeded MaxRequestBatch / MaxRequestExpires / MaxRequestMaxBytes / MaxWaiting, Message Size
+//     Exceeds MaxBytes with Nats-Pending-*, Consumer Deleted, Consumer is push based, 400 Bad Request
+//     and its "heartbeat value too large") carry nats-server's exact header blocks. A request's
+//     idle_heartbeat (at most half its expires) has the clock send "100 Idle Heartbeat" with
+//     Nats-Last-Consumer/Stream when it had nothing for that long. no_wait is nats-server's: 404 with
+//     nothing to deliver and no expires; 408 Requests Pending when the waiting requests want more than
+//     there is; otherwise what there is, then 404, or, with nothing yet (max_ack_pending reached, or an
+//     empty stream and expires), a silent wait. A request whose reply lost its subscriber (InterestHost)
+//     is dropped before it takes a message.
 //   - Push consumers (consumer_push.go: deliver_subject, optionally deliver_group) deliver without
 //     requests, woken like pull consumers (the writer's notification, an ack, the clock): what is due
 //     goes to the deliver subject in one Host.Send per wake-up, at most 256 messages, then the clock calls
@@ -109,7 +122,7 @@
 // nats.go's KeyValue and ObjectStore work on these (they are streams and consumers; nothing in this
 // package is specific to them).
 //
-// Not yet: pull idle heartbeats, rate limit, replay original, backoff, pause, filter_subjects, priority
+// Not yet: rate limit, replay original, backoff, filter_subjects, the max_deliver advisory, priority
 // groups. A delivery reaches only clients of this server (reactor's Host delivers to the inbox's local
 // subscribers; a requester across a route is not served).
 package stream
