@@ -79,6 +79,14 @@ bench-conns: build tools
 	$(GO) run ./bench/cmd/conns -n '$(or $(N),10000 19000)' -reactor $(BIN)/reactor \
 		-nats-server $(BIN)/nats-server -out bench/CONNS.md
 
+# What an idle durable consumer costs, reactor vs nats-server: N consumers (10000 by default, `make
+# bench-consumers N=20000`) on one file stream and one memory stream; RSS, Go heap and goroutines per
+# consumer in bench/CONSUMERS.md. Bounded by a 10-minute timeout.
+.PHONY: bench-consumers
+bench-consumers: build tools
+	$(GO) run ./bench/cmd/consumers -n '$(or $(N),10000)' -reactor $(BIN)/reactor \
+		-nats-server $(BIN)/nats-server -out bench/CONSUMERS.md
+
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go') $$(git ls-files --others --exclude-standard '*.go')); \
