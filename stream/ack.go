@@ -3,7 +3,6 @@ package stream
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,12 +48,23 @@ func parseAck(body []byte) (ackKind, time.Duration, bool) {
 
 // ackTokens splits an ack subject (after $JS.ACK.) into stream, consumer and stream sequence. The v1
 // layout has 7 tokens; the v2 one puts a domain and an account hash first and a random token last.
+// The tokens are cut in place (an ack allocates nothing here).
 func ackTokens(rest string) (stream, consumer string, sseq uint64, ok bool) {
-	tokens := strings.Split(rest, ".")
+	var tokens [9]string
+	n := 0
+	for n < len(tokens) {
+		token, after, more := strings.Cut(rest, ".")
+		tokens[n] = token
+		n++
+		rest = after
+		if !more {
+			break
+		}
+	}
 	switch {
-	case len(tokens) == 7:
-	case len(tokens) >= 9:
-		tokens = tokens[2:]
+	case n == 7 && !strings.Contains(tokens[6], "."):
+	case n >= 9:
+		copy(tokens[:], tokens[2:])
 	default:
 		return "", "", 0, false
 	}
@@ -84,7 +94,8 @@ func (a *Account) handleAck(req Request) {
 	if c == nil {
 		return
 	}
-	removals := c.ack(kind, sseq, delay)
+	var acked [1]uint64 // room for an explicit ack's one sequence; ack_policy all may need more
+	removals := c.ack(kind, sseq, delay, acked[:0])
 	if s.Config().Retention == WorkQueuePolicy {
 		for _, seq := range removals {
 			if _, err := s.RemoveMsg(seq, false); err != nil {
@@ -101,8 +112,8 @@ func (a *Account) handleAck(req Request) {
 }
 
 // ack applies one ack to the delivery of stream sequence sseq and delivers what it made possible. It
-// returns the sequences acknowledged (a workqueue stream removes them).
-func (c *Consumer) ack(kind ackKind, sseq uint64, delay time.Duration) []uint64 {
+// returns the sequences acknowledged (a workqueue stream removes them), appended to acked.
+func (c *Consumer) ack(kind ackKind, sseq uint64, delay time.Duration, acked []uint64) []uint64 {
 	now := time.Now().UnixNano()
 	c.mu.Lock()
 	if c.deleted {
@@ -110,30 +121,34 @@ func (c *Consumer) ack(kind ackKind, sseq uint64, delay time.Duration) []uint64 
 		return nil
 	}
 	c.active = now
-	var acked []uint64
 	p := c.pending[sseq]
 	switch {
 	case c.cfg.AckPolicy == AckNone:
 	case kind == ackNak && p != nil:
 		if delay > 0 {
-			p.deadline = now + int64(delay)
-			c.schedule(p.deadline)
-		} else if !slices.Contains(c.redeliver, sseq) {
-			c.redeliver = append(c.redeliver, sseq)
+			p.queued = false // a later nak's delay stands over an earlier one's "now"
+			c.setDeadline(p, now+int64(delay))
+		} else {
+			c.queueRedelivery(p)
 		}
 	case kind == ackProgress && p != nil:
-		p.deadline = now + int64(c.cfg.AckWait)
-		c.schedule(p.deadline)
+		if !p.queued {
+			c.setDeadline(p, now+int64(c.cfg.AckWait))
+		}
 	case kind == ackNak, kind == ackProgress:
 	case c.cfg.AckPolicy == AckAll:
-		for seq := range c.pending {
-			if seq <= sseq {
-				delete(c.pending, seq)
+		// pendingOrder is ascending: what this acks is at its front.
+		for _, seq := range c.pendingOrder {
+			if seq > sseq {
+				break
+			}
+			if q := c.pending[seq]; q != nil {
+				c.removePending(q)
 				acked = append(acked, seq)
 			}
 		}
 	case p != nil:
-		delete(c.pending, sseq)
+		c.removePending(p)
 		acked = append(acked, sseq)
 	}
 	if len(acked) > 0 || (kind == ackNak && p != nil) {
@@ -141,8 +156,7 @@ func (c *Consumer) ack(kind ackKind, sseq uint64, delay time.Duration) []uint64 
 	}
 	if len(acked) > 0 {
 		c.moveAckFloor()
-		t := time.Unix(0, now).UTC()
-		c.ackFloor.Last = &t
+		c.ackedAt = now
 	}
 	out := c.serve(nil, now)
 	c.mu.Unlock()

@@ -28,31 +28,28 @@ type Consumer struct {
 
 	// mu guards every field below. Lock order: Stream.mu before Consumer.mu; a consumer never takes the
 	// stream's lock while holding its own (acks that remove messages do so after unlocking).
-	mu        sync.Mutex
-	cfg       ConsumerConfig
-	deleted   bool
-	nextSeq   uint64                 // the next stream sequence to look at for a first delivery
-	lastPer   []uint64               // deliver last_per_subject: each subject's last sequence still to deliver, ascending
-	delivered SequenceInfo           // the last first-time delivery
-	ackFloor  SequenceInfo           // everything at or below is acknowledged
-	pending   map[uint64]*pendingAck // delivered, not acknowledged, by stream sequence
-	redeliver []uint64               // stream sequences due again (nak'd or past ack_wait), oldest first
-	waiting   []*pullRequest         // oldest first
-	active    int64                  // unix ns of the last request or ack: an ephemeral's inactivity
-	wake      int64                  // when the clock calls next (0: not scheduled)
-	changes   uint64                 // state changes so far, for consumerFiles
-	saveDue   int64                  // when the changed state is to be written (0: nothing to write)
-	lastSent  int64                  // unix ns of the last delivery or heartbeat to the deliver subject
-	flow      flowControl            // a flow-controlled push consumer's outstanding request
+	mu           sync.Mutex
+	cfg          ConsumerConfig
+	deleted      bool
+	nextSeq      uint64                 // the next stream sequence to look at for a first delivery
+	lastPer      []uint64               // deliver last_per_subject: each subject's last sequence still to deliver, ascending
+	delivered    SequenceInfo           // the last first-time delivery (Last unset: deliveredAt)
+	ackFloor     SequenceInfo           // everything at or below is acknowledged (Last unset: ackedAt)
+	deliveredAt  int64                  // unix ns of the last delivery, 0 none
+	ackedAt      int64                  // unix ns of the last ack that moved the floor, 0 none
+	pending      map[uint64]*pendingAck // delivered, not acknowledged, by stream sequence (consumer_pending.go)
+	pendingOrder []uint64               // pending's stream sequences ascending, with acknowledged ones not yet dropped
+	deadlines    deadlineHeap           // pending deliveries waiting for a deadline, earliest first
+	redeliver    []uint64               // stream sequences due again (nak'd or past ack_wait), oldest first
+	waiting      []*pullRequest         // oldest first
+	active       int64                  // unix ns of the last request or ack: an ephemeral's inactivity
+	wake         int64                  // when the clock calls next (0: not scheduled)
+	changes      uint64                 // state changes so far, for consumerFiles
+	saveDue      int64                  // when the changed state is to be written (0: nothing to write)
+	lastSent     int64                  // unix ns of the last delivery or heartbeat to the deliver subject
+	flow         flowControl            // a flow-controlled push consumer's outstanding request
 
 	files consumerFiles // a file stream's consumer's directory (consumer_file.go); its own lock
-}
-
-// pendingAck is one delivered message awaiting its ack.
-type pendingAck struct {
-	cseq       uint64 // consumer sequence of its latest delivery
-	deliveries uint64
-	deadline   int64 // unix ns when it is due again
 }
 
 // SequenceInfo is a consumer's "delivered" and "ack_floor".
@@ -140,7 +137,7 @@ func (c *Consumer) Info() *ConsumerInfo {
 	defer c.mu.Unlock()
 	now := time.Now()
 	info := &ConsumerInfo{Stream: c.s.name, Name: c.name, Created: c.created.UTC(), Config: c.cfg,
-		Delivered: c.delivered, AckFloor: c.ackFloor, NumAckPending: len(c.pending),
+		Delivered: c.deliveredInfo(), AckFloor: c.ackFloorInfo(), NumAckPending: len(c.pending),
 		NumWaiting: len(c.waiting), NumPending: c.numPending(), TimeStamp: now.UTC()}
 	c.pauseInfo(info, now)
 	for _, p := range c.pending {
@@ -150,6 +147,23 @@ func (c *Consumer) Info() *ConsumerInfo {
 	}
 	info.Config.Metadata = consumerMetadata(c.cfg.Metadata)
 	return info
+}
+
+// deliveredInfo is delivered with its time, as info and the state file show it. Under mu.
+func (c *Consumer) deliveredInfo() SequenceInfo { return withTime(c.delivered, c.deliveredAt) }
+
+// ackFloorInfo is the ack floor with its time. Under mu.
+func (c *Consumer) ackFloorInfo() SequenceInfo { return withTime(c.ackFloor, c.ackedAt) }
+
+// withTime is si with Last at (unix ns), none for 0. The time is kept as a number and made a
+// *time.Time only here, so that a delivery or an ack allocates none.
+func withTime(si SequenceInfo, at int64) SequenceInfo {
+	si.Last = nil
+	if at != 0 {
+		t := time.Unix(0, at).UTC()
+		si.Last = &t
+	}
+	return si
 }
 
 // consumerMetadata is a consumer's metadata as responses show it: the server's level and version added.
@@ -215,14 +229,14 @@ func (c *Consumer) next() (m store.Msg, redelivery, ok bool) {
 	for len(c.redeliver) > 0 {
 		seq := c.redeliver[0]
 		p := c.pending[seq]
-		if p == nil {
+		if p == nil || !p.queued {
 			c.redeliver = c.redeliver[1:]
 			continue
 		}
 		msg, err := c.s.store.Load(seq)
 		if err != nil { // gone from the stream: nothing to wait for
 			c.redeliver = c.redeliver[1:]
-			delete(c.pending, seq)
+			c.removePending(p)
 			c.moveAckFloor()
 			c.changed(time.Now().UnixNano())
 			continue
@@ -248,45 +262,31 @@ func (c *Consumer) next() (m store.Msg, redelivery, ok bool) {
 // take records the delivery of m (from next) at now and returns its delivery count and consumer
 // sequence. Under mu.
 func (c *Consumer) take(m store.Msg, redelivery bool, now int64) (deliveries, cseq uint64) {
-	t := time.Unix(0, now).UTC()
 	c.changed(now)
+	c.deliveredAt = now
 	if redelivery {
 		// Every delivery, a redelivery too, takes the next consumer sequence, as on nats-server: the
 		// delivered stream sequence stays the highest delivered for the first time.
 		c.redeliver = c.redeliver[1:]
 		c.delivered.Consumer++
-		c.delivered.Last = &t
 		p := c.pending[m.Seq]
+		p.queued = false
 		p.deliveries++
 		p.cseq = c.delivered.Consumer
-		p.deadline = now + int64(c.cfg.AckWait)
-		c.schedule(p.deadline)
+		c.setDeadline(p, now+c.ackWaitFor(p.deliveries))
 		return p.deliveries, p.cseq
 	}
 	c.nextSeq = m.Seq + 1
 	if len(c.lastPer) > 0 && c.lastPer[0] == m.Seq {
 		c.lastPer = c.lastPer[1:]
 	}
-	c.delivered = SequenceInfo{Consumer: c.delivered.Consumer + 1, Stream: m.Seq, Last: &t}
+	c.delivered = SequenceInfo{Consumer: c.delivered.Consumer + 1, Stream: m.Seq}
 	if c.cfg.AckPolicy == AckNone {
 		c.ackFloor.Consumer, c.ackFloor.Stream = c.delivered.Consumer, m.Seq
 	} else {
-		p := &pendingAck{cseq: c.delivered.Consumer, deliveries: 1, deadline: now + int64(c.cfg.AckWait)}
-		c.pending[m.Seq] = p
-		c.schedule(p.deadline)
+		c.addPending(m.Seq, c.delivered.Consumer, now+c.ackWaitFor(1))
 	}
 	return 1, c.delivered.Consumer
-}
-
-// moveAckFloor sets the ack floor below the oldest pending delivery, or at the last delivery when
-// nothing is pending. Under mu.
-func (c *Consumer) moveAckFloor() {
-	if len(c.pending) == 0 {
-		c.ackFloor.Consumer, c.ackFloor.Stream = c.delivered.Consumer, c.delivered.Stream
-		return
-	}
-	oldest := slices.Min(slices.Collect(maps.Keys(c.pending)))
-	c.ackFloor.Consumer, c.ackFloor.Stream = c.pending[oldest].cseq-1, oldest-1
 }
 
 // schedule asks the stream's clock to call the consumer at (unix ns), unless it will sooner. Under mu.
@@ -330,23 +330,6 @@ func (c *Consumer) tick(now int64) {
 	}
 }
 
-// expireAcks makes every delivery past its deadline due again, oldest first; one that has reached
-// max_deliver stays pending, never delivered again, until acknowledged or terminated. Under mu.
-func (c *Consumer) expireAcks(now int64) {
-	var due []uint64
-	for seq, p := range c.pending {
-		if p.deadline <= now && !slices.Contains(c.redeliver, seq) {
-			if c.cfg.MaxDeliver > 0 && p.deliveries >= uint64(c.cfg.MaxDeliver) {
-				p.deadline = maxTime
-				continue
-			}
-			due = append(due, seq)
-		}
-	}
-	slices.Sort(due)
-	c.redeliver = append(c.redeliver, due...)
-}
-
 const maxTime = int64(^uint64(0) >> 1)
 
 // scheduleNext arms the clock for the earliest of the requests' expiries, the pending deadlines and an
@@ -361,9 +344,7 @@ func (c *Consumer) scheduleNext(now int64) {
 			next = min(next, r.lastSent+r.heartbeat)
 		}
 	}
-	for _, p := range c.pending {
-		next = min(next, p.deadline)
-	}
+	next = min(next, c.nextDeadline())
 	if c.cfg.InactiveThreshold > 0 && c.cfg.Durable == "" {
 		next = min(next, max(c.active+int64(c.cfg.InactiveThreshold), now+int64(time.Millisecond)))
 	}

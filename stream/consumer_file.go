@@ -118,12 +118,19 @@ func (c *Consumer) changed(now int64) {
 
 // snapshot is the consumer's state as state.json holds it. Under mu (or before c is published).
 func (c *Consumer) snapshot() consumerState {
-	st := consumerState{NextSeq: c.nextSeq, Delivered: c.delivered, AckFloor: c.ackFloor}
-	for seq, p := range c.pending {
-		st.Pending = append(st.Pending, pendingState{Seq: seq, Cseq: p.cseq, Deliveries: p.deliveries})
+	st := consumerState{NextSeq: c.nextSeq, Delivered: c.deliveredInfo(), AckFloor: c.ackFloorInfo()}
+	st.Pending = make([]pendingState, 0, len(c.pending))
+	for _, seq := range c.pendingOrder { // ascending
+		if p := c.pending[seq]; p != nil {
+			st.Pending = append(st.Pending, pendingState{Seq: seq, Cseq: p.cseq, Deliveries: p.deliveries})
+		}
 	}
-	slices.SortFunc(st.Pending, func(a, b pendingState) int { return cmp.Compare(a.Seq, b.Seq) })
-	st.Redeliver = slices.Clone(c.redeliver)
+	for _, seq := range c.redeliver {
+		// An entry whose delivery was acknowledged, redelivered or delayed since is left for next to skip.
+		if p := c.pending[seq]; p != nil && p.queued && !slices.Contains(st.Redeliver, seq) {
+			st.Redeliver = append(st.Redeliver, seq)
+		}
+	}
 	st.LastPer = slices.Clone(c.lastPer)
 	return st
 }
@@ -152,6 +159,14 @@ func (c *Consumer) save(synced bool) {
 	if synced {
 		c.files.synced = changes
 	}
+}
+
+// unixNano is t in unix ns, 0 for nil.
+func unixNano(t *time.Time) int64 {
+	if t == nil {
+		return 0
+	}
+	return t.UnixNano()
 }
 
 // removeFiles deletes the consumer's directory; nothing is written to it afterwards. Called under the
@@ -227,14 +242,18 @@ func (s *Stream) loadConsumer(name string, now int64) (*Consumer, error) {
 	}
 	c := &Consumer{s: s, name: name, created: meta.Created, cfg: cfg, files: consumerFiles{dir: dir},
 		pending: make(map[uint64]*pendingAck, len(st.Pending)), active: now, lastSent: now,
-		nextSeq: st.NextSeq, lastPer: st.LastPer, delivered: st.Delivered, ackFloor: st.AckFloor}
+		nextSeq: st.NextSeq, lastPer: st.LastPer, delivered: st.Delivered, ackFloor: st.AckFloor,
+		deliveredAt: unixNano(st.Delivered.Last), ackedAt: unixNano(st.AckFloor.Last)}
+	c.delivered.Last, c.ackFloor.Last = nil, nil
 	c.pushing.Store(cfg.push())
+	slices.SortFunc(st.Pending, func(a, b pendingState) int { return cmp.Compare(a.Seq, b.Seq) })
 	for _, p := range st.Pending {
-		c.pending[p.Seq] = &pendingAck{cseq: p.Cseq, deliveries: p.Deliveries, deadline: now + int64(cfg.AckWait)}
+		c.addPending(p.Seq, p.Cseq, now+c.ackWaitFor(p.Deliveries))
+		c.pending[p.Seq].deliveries = p.Deliveries
 	}
 	for _, seq := range st.Redeliver {
-		if c.pending[seq] != nil && !slices.Contains(c.redeliver, seq) {
-			c.redeliver = append(c.redeliver, seq)
+		if p := c.pending[seq]; p != nil {
+			c.queueRedelivery(p)
 		}
 	}
 	return c, nil
