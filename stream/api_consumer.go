@@ -54,6 +54,8 @@ func (a *Account) createConsumer(req Request, streamName, name, filter string, d
 		resp.Error = ErrConsumerDurableMismatch
 	case name != "" && cfg.Name != "" && cfg.Name != name:
 		resp.Error = ErrConsumerDurableMismatch
+	case filter != "" && len(cfg.FilterSubjects) > 0:
+		resp.Error = ErrConsumerFiltersInSubject
 	case filter != "" && cfg.FilterSubject != filter:
 		resp.Error = ErrConsumerFilterMismatch
 	}

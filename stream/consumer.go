@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/reactor-nats/reactor/stream/store"
-	"github.com/reactor-nats/reactor/subtrie"
 )
 
 // Consumer is one consumer of a stream: where it is in the stream, what it delivered and has not had
@@ -90,19 +89,18 @@ func newConsumer(s *Stream, cfg ConsumerConfig, created time.Time) *Consumer {
 // last_per_subject it also lists the messages to deliver first.
 func (c *Consumer) startSeq() uint64 {
 	st := c.s.store.State()
-	filter := c.cfg.filter()
 	switch c.cfg.DeliverPolicy {
 	case DeliverNew:
 		return st.LastSeq + 1
 	case DeliverLastPerSubject:
-		c.lastPer = lastPerSubject(c.s.store, filter)
+		c.lastPer = c.lastPerSubjectOfFilters()
 		if len(c.lastPer) > 0 {
 			return c.lastPer[0]
 		}
 		return st.LastSeq + 1
 	case DeliverLast:
-		if m, err := c.s.store.LoadLast(filter); err == nil {
-			return m.Seq
+		if last := c.lastSeq(); last != 0 {
+			return last
 		}
 		return st.LastSeq + 1
 	case DeliverByStartSeq:
@@ -110,7 +108,7 @@ func (c *Consumer) startSeq() uint64 {
 	case DeliverByStartTime:
 		if c.cfg.OptStartTime != nil {
 			at := c.cfg.OptStartTime.UnixNano()
-			for m, err := c.s.store.LoadNext(filter, st.FirstSeq); err == nil; m, err = c.s.store.LoadNext(filter, m.Seq+1) {
+			for m, err := c.loadNext(st.FirstSeq); err == nil; m, err = c.loadNext(m.Seq + 1) {
 				if m.Time >= at {
 					return m.Seq
 				}
@@ -194,15 +192,9 @@ func lastPerSubject(st store.Store, filter string) []uint64 {
 // numPending is how many stored messages the consumer has yet to deliver a first time. Under mu.
 func (c *Consumer) numPending() uint64 {
 	if n := len(c.lastPer); n > 0 {
-		return uint64(n) + c.s.store.FilteredState(c.cfg.filter(), c.lastPer[n-1]+1).Msgs
+		return uint64(n) + c.countFrom(c.lastPer[n-1]+1)
 	}
-	return c.s.store.FilteredState(c.cfg.filter(), c.nextSeq).Msgs
-}
-
-// wants reports whether the consumer's filter selects subject.
-func (c *Consumer) wants(subject string) bool {
-	f := c.cfg.filter()
-	return f == "" || subtrie.SubjectMatches(f, subject)
+	return c.countFrom(c.nextSeq)
 }
 
 // update applies a new configuration (nats-server allows changing most fields but not the policies
@@ -252,7 +244,7 @@ func (c *Consumer) next() (m store.Msg, redelivery, ok bool) {
 		}
 		c.lastPer = c.lastPer[1:] // gone since the consumer was created
 	}
-	msg, err := c.s.store.LoadNext(c.cfg.filter(), c.nextSeq)
+	msg, err := c.loadNext(c.nextSeq)
 	if err != nil {
 		return store.Msg{}, false, false
 	}

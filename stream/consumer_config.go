@@ -79,7 +79,7 @@ type CreateConsumerRequest struct {
 }
 
 // checkConsumerConfig validates cfg for stream scfg and fills in nats-server's defaults. What is not
-// implemented yet (multiple filters, backoff, rate limit) is refused rather than accepted and ignored.
+// implemented yet (backoff, rate limit) is refused rather than accepted and ignored.
 func checkConsumerConfig(cfg ConsumerConfig, scfg Config) (ConsumerConfig, *APIError) {
 	if cfg.Durable != "" && cfg.Name != "" && cfg.Durable != cfg.Name {
 		return cfg, ErrConsumerDurableAndName
@@ -124,10 +124,13 @@ func checkConsumerConfig(cfg ConsumerConfig, scfg Config) (ConsumerConfig, *APIE
 	if e := checkDelivery(&cfg, scfg); e != nil {
 		return cfg, e
 	}
-	if len(cfg.FilterSubjects) > 0 || len(cfg.BackOff) > 0 || cfg.RateLimit > 0 {
-		return cfg, ErrConsumerCreate.with("filter_subjects, backoff and rate_limit_bps are not supported yet")
+	if e := checkFilters(&cfg); e != nil {
+		return cfg, e
 	}
-	if cfg.DeliverPolicy == DeliverLastPerSubject && cfg.FilterSubject == "" {
+	if len(cfg.BackOff) > 0 || cfg.RateLimit > 0 {
+		return cfg, ErrConsumerCreate.with("backoff and rate_limit_bps are not supported yet")
+	}
+	if cfg.DeliverPolicy == DeliverLastPerSubject && !cfg.filtered() {
 		return cfg, ErrConsumerLastPerSubjectFilter
 	}
 	if cfg.MaxRequestBatch < 0 {
@@ -165,9 +168,6 @@ func checkConsumerConfig(cfg ConsumerConfig, scfg Config) (ConsumerConfig, *APIE
 	}
 	return cfg, nil
 }
-
-// filter is the subject filter the store is asked with ("" all).
-func (cfg *ConsumerConfig) filter() string { return cfg.FilterSubject }
 
 // checkDelivery checks what makes a consumer push or pull, as nats-server does: a push consumer
 // (deliver_subject) has no pull requests (max_waiting), a literal deliver subject outside the stream's
