@@ -79,7 +79,7 @@ type CreateConsumerRequest struct {
 }
 
 // checkConsumerConfig validates cfg for stream scfg and fills in nats-server's defaults. What is not
-// implemented yet (backoff, rate limit) is refused rather than accepted and ignored.
+// implemented yet (rate limit) is refused rather than accepted and ignored.
 func checkConsumerConfig(cfg ConsumerConfig, scfg Config) (ConsumerConfig, *APIError) {
 	if cfg.Durable != "" && cfg.Name != "" && cfg.Durable != cfg.Name {
 		return cfg, ErrConsumerDurableAndName
@@ -127,8 +127,8 @@ func checkConsumerConfig(cfg ConsumerConfig, scfg Config) (ConsumerConfig, *APIE
 	if e := checkFilters(&cfg); e != nil {
 		return cfg, e
 	}
-	if len(cfg.BackOff) > 0 || cfg.RateLimit > 0 {
-		return cfg, ErrConsumerCreate.with("backoff and rate_limit_bps are not supported yet")
+	if cfg.RateLimit > 0 {
+		return cfg, ErrConsumerCreate.with("rate_limit_bps is not supported yet")
 	}
 	if cfg.DeliverPolicy == DeliverLastPerSubject && !cfg.filtered() {
 		return cfg, ErrConsumerLastPerSubjectFilter
@@ -156,6 +156,9 @@ func checkConsumerConfig(cfg ConsumerConfig, scfg Config) (ConsumerConfig, *APIE
 		if cfg.MaxAckPending == 0 {
 			cfg.MaxAckPending = defaultMaxAckPending
 		}
+	}
+	if e := checkBackoff(&cfg); e != nil {
+		return cfg, e
 	}
 	if cfg.Durable == "" && cfg.InactiveThreshold == 0 {
 		cfg.InactiveThreshold = scfg.ConsumerLimits.InactiveThreshold

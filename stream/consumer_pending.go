@@ -138,12 +138,3 @@ func (c *Consumer) nextDeadline() int64 {
 	}
 	return c.deadlines[0].deadline
 }
-
-// ackWaitFor is how long the delivery that makes deliveries deliveries waits for its ack: ack_wait, or
-// with a backoff the backoff's entry for it (the last one for every delivery after). Under mu.
-func (c *Consumer) ackWaitFor(deliveries uint64) int64 {
-	if n := uint64(len(c.cfg.BackOff)); n > 0 {
-		return int64(c.cfg.BackOff[min(deliveries, n)-1])
-	}
-	return int64(c.cfg.AckWait)
-}
