@@ -266,6 +266,27 @@ func (fs *FileStore) FilteredState(filter string, start uint64) SubjectState {
 			}
 			continue
 		}
+		if sg.allMatch(filter) && sg.live == len(sg.offsets) { // all match, none deleted: the range is the count
+			from := max(start, sg.first)
+			if st.Msgs == 0 {
+				st.First = from
+			}
+			st.Msgs += sg.end() - from
+			st.Last = sg.end() - 1
+			continue
+		}
+		if sg.allMatch(filter) { // every live message matches: count the offset table, decode nothing
+			for s := max(start, sg.first); s < sg.end(); s++ {
+				if sg.offsets[s-sg.first] != deletedSlot {
+					if st.Msgs == 0 {
+						st.First = s
+					}
+					st.Msgs++
+					st.Last = s
+				}
+			}
+			continue
+		}
 		fs.eachLive(sg, start, func(seq uint64, r *record) bool {
 			if subjectMatches(filter, string(r.subject)) {
 				if st.Msgs == 0 {
@@ -277,7 +298,14 @@ func (fs *FileStore) FilteredState(filter string, start uint64) SubjectState {
 			return true
 		})
 	}
-	if lastSeg != nil && st.Msgs > 0 && lastSeg.first > st.First {
+	if lastSeg != nil && st.Msgs > 0 && lastSeg.first > st.First && lastSeg.allMatch(filter) {
+		for s := lastSeg.end(); s > lastSeg.first; s-- {
+			if lastSeg.offsets[s-1-lastSeg.first] != deletedSlot {
+				st.Last = s - 1
+				break
+			}
+		}
+	} else if lastSeg != nil && st.Msgs > 0 && lastSeg.first > st.First {
 		fs.eachLiveBack(lastSeg, lastSeg.end()-1, func(seq uint64, r *record) bool {
 			if subjectMatches(filter, string(r.subject)) {
 				st.Last = seq
@@ -326,4 +354,17 @@ func (fs *FileStore) Deleted() []uint64 {
 		gaps = append(gaps, next)
 	}
 	return gaps
+}
+
+// allMatch reports whether every live message of sg matches filter, from its subject summary.
+func (sg *segment) allMatch(filter string) bool {
+	if matchesAll(filter) {
+		return true
+	}
+	for subj, ss := range sg.subjects {
+		if ss.msgs > 0 && !subjectMatches(filter, subj) {
+			return false
+		}
+	}
+	return true
 }
