@@ -94,8 +94,12 @@ func (a *Account) handleAck(req Request) {
 	if c == nil {
 		return
 	}
+	var reason string
+	if kind == ackTerm {
+		reason = string(bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(req.Data), []byte("+TERM"))))
+	}
 	var acked [1]uint64 // room for an explicit ack's one sequence; ack_policy all may need more
-	removals := c.ack(kind, sseq, delay, acked[:0])
+	removals := c.ack(kind, sseq, delay, reason, acked[:0])
 	if s.Config().Retention == WorkQueuePolicy {
 		for _, seq := range removals {
 			if _, err := s.RemoveMsg(seq, false); err != nil {
@@ -112,8 +116,9 @@ func (a *Account) handleAck(req Request) {
 }
 
 // ack applies one ack to the delivery of stream sequence sseq and delivers what it made possible. It
-// returns the sequences acknowledged (a workqueue stream removes them), appended to acked.
-func (c *Consumer) ack(kind ackKind, sseq uint64, delay time.Duration, acked []uint64) []uint64 {
+// returns the sequences acknowledged (a workqueue stream removes them), appended to acked. A +TERM
+// (with its reason) is announced by an advisory.
+func (c *Consumer) ack(kind ackKind, sseq uint64, delay time.Duration, reason string, acked []uint64) []uint64 {
 	now := time.Now().UnixNano()
 	c.mu.Lock()
 	if c.deleted {
@@ -122,6 +127,7 @@ func (c *Consumer) ack(kind ackKind, sseq uint64, delay time.Duration, acked []u
 	}
 	c.active = now
 	p := c.pending[sseq]
+	var out []Outbound
 	switch {
 	case c.cfg.AckPolicy == AckNone:
 	case kind == ackNak && p != nil:
@@ -148,6 +154,9 @@ func (c *Consumer) ack(kind ackKind, sseq uint64, delay time.Duration, acked []u
 			}
 		}
 	case p != nil:
+		if kind == ackTerm {
+			out = c.terminatedAdvisory(out, p, reason, now)
+		}
 		c.removePending(p)
 		acked = append(acked, sseq)
 	}
@@ -158,7 +167,7 @@ func (c *Consumer) ack(kind ackKind, sseq uint64, delay time.Duration, acked []u
 		c.moveAckFloor()
 		c.ackedAt = now
 	}
-	out := c.serve(nil, now)
+	out = c.serve(out, now)
 	c.mu.Unlock()
 	c.send(out)
 	return acked

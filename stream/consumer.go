@@ -47,6 +47,7 @@ type Consumer struct {
 	saveDue      int64                  // when the changed state is to be written (0: nothing to write)
 	lastSent     int64                  // unix ns of the last delivery or heartbeat to the deliver subject
 	flow         flowControl            // a flow-controlled push consumer's outstanding request
+	notes        []Outbound             // advisories next raised, sent with serve's deliveries (consumer_advisory.go)
 
 	files consumerFiles // a file stream's consumer's directory (consumer_file.go); its own lock
 }
@@ -216,13 +217,21 @@ func (c *Consumer) update(cfg ConsumerConfig) {
 
 // next returns the message the consumer would deliver next, without taking it: a redelivery first, then
 // the next stored message its filter selects. ok false when there is none or max_ack_pending holds
-// first deliveries back. Under mu.
+// first deliveries back. A redelivery that max_deliver forbids stays pending, never delivered again
+// until acknowledged or terminated, and is announced by an advisory, as nats-server does when it
+// comes to redeliver it (a pull consumer: when a request is waiting). Under mu.
 func (c *Consumer) next() (m store.Msg, redelivery, ok bool) {
 	for len(c.redeliver) > 0 {
 		seq := c.redeliver[0]
 		p := c.pending[seq]
 		if p == nil || !p.queued {
 			c.redeliver = c.redeliver[1:]
+			continue
+		}
+		if c.cfg.MaxDeliver > 0 && p.deliveries >= uint64(c.cfg.MaxDeliver) {
+			c.redeliver = c.redeliver[1:]
+			p.queued, p.deadline = false, maxTime
+			c.notes = c.maxDeliverAdvisory(c.notes, p, time.Now().UnixNano())
 			continue
 		}
 		msg, err := c.s.store.Load(seq)

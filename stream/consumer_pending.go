@@ -113,16 +113,11 @@ func (c *Consumer) moveAckFloor() {
 }
 
 // expireAcks makes every delivery past its deadline due again, lowest stream sequence first among those
-// due together; one that has reached max_deliver stays pending, never delivered again, until
-// acknowledged or terminated. Under mu.
+// due together (next finds those that reached max_deliver). Under mu.
 func (c *Consumer) expireAcks(now int64) {
 	first := len(c.redeliver)
 	for len(c.deadlines) > 0 && c.deadlines[0].deadline <= now {
 		p := heap.Pop(&c.deadlines).(*pendingAck)
-		if c.cfg.MaxDeliver > 0 && p.deliveries >= uint64(c.cfg.MaxDeliver) {
-			p.deadline = maxTime
-			continue
-		}
 		if !p.queued {
 			p.queued = true
 			c.redeliver = append(c.redeliver, p.seq)

@@ -44,12 +44,12 @@ func TestAckFloorMatchesNaiveMinimum(t *testing.T) {
 				}
 				c.mu.Unlock()
 			case op < 7:
-				c.ack(ackAck, seqs[rng.IntN(len(seqs))], 0, nil)
+				c.ack(ackAck, seqs[rng.IntN(len(seqs))], 0, "", nil)
 				acked = true
 			case op < 8:
-				c.ack(ackNak, seqs[rng.IntN(len(seqs))], 0, nil)
+				c.ack(ackNak, seqs[rng.IntN(len(seqs))], 0, "", nil)
 			case op < 9:
-				c.ack(ackNak, seqs[rng.IntN(len(seqs))], time.Duration(rng.IntN(1000)), nil)
+				c.ack(ackNak, seqs[rng.IntN(len(seqs))], time.Duration(rng.IntN(1000)), "", nil)
 			default:
 				now += int64(rng.IntN(1000))
 				c.mu.Lock()

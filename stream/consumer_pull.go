@@ -175,9 +175,16 @@ func (c *Consumer) serve(out []Outbound, now int64) []Outbound {
 		return out
 	}
 	if c.cfg.push() {
-		return c.servePush(out, now)
+		out = c.servePush(out, now)
+	} else {
+		out = c.servePull(out, now)
 	}
-	return c.servePull(out, now)
+	if len(c.notes) > 0 {
+		out = append(out, c.notes...)
+		clear(c.notes)
+		c.notes = c.notes[:0]
+	}
+	return out
 }
 
 // servePull delivers to the waiting requests, oldest first, while there are messages for them; a
