@@ -45,6 +45,7 @@ type entry struct {
 type applied struct {
 	pub     pubResult // entryMsg
 	removed uint64    // entryRemove (0 or 1), entryPurge, entryExpire
+	marked  uint64    // entryExpire, entryConfig: subject delete markers stored (marker.go)
 }
 
 // apply applies e to the stream. Under mu; today every entry is applied as soon as it is made.
@@ -62,9 +63,9 @@ func (s *Stream) apply(e *entry) (applied, error) {
 	case entryPurge:
 		res.removed, err = s.store.Purge(e.filter, e.upTo, e.keep)
 	case entryConfig:
-		err = s.applyConfig(e.cfg, e.now)
+		res.marked, err = s.applyConfig(e.cfg, e.now)
 	case entryExpire:
-		res.removed, err = s.expire(e.now)
+		res.removed, res.marked, err = s.expire(e.now)
 	}
 	s.reconcileUsage()
 	return res, err
@@ -141,8 +142,9 @@ func (s *Stream) takenBack() uint64 {
 }
 
 // applyConfig makes cfg the stream's configuration: its subjects captured instead of the old ones, its
-// dedupe window, its limits and ages enforced now.
-func (s *Stream) applyConfig(cfg Config, now int64) error {
+// dedupe window, its limits and ages enforced now. It returns how many subject delete markers the
+// expiry stored.
+func (s *Stream) applyConfig(cfg Config, now int64) (uint64, error) {
 	old := s.cfg
 	s.cfg = cfg
 	s.dedupe.window = dupWindow(cfg)
@@ -154,13 +156,13 @@ func (s *Stream) applyConfig(cfg Config, now int64) error {
 			s.cfg = old
 			s.dedupe.window = dupWindow(old)
 			s.cancel, _ = s.acct.mgr.host.Capture(s.acct.Name(), old.Subjects, s)
-			return fmt.Errorf("stream %s: capture %v: %w", cfg.Name, cfg.Subjects, err)
+			return 0, fmt.Errorf("stream %s: capture %v: %w", cfg.Name, cfg.Subjects, err)
 		}
 		s.cancel = cancel
 	}
 	if err := s.enforceLimits(""); err != nil {
-		return err
+		return 0, err
 	}
-	_, err := s.expire(now)
-	return err
+	_, marked, err := s.expire(now)
+	return marked, err
 }

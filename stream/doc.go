@@ -34,7 +34,11 @@
 //   - remove: a sequence and whether to erase (MSG.DELETE; a consumer acking a workqueue message).
 //   - purge: a filter, an upper sequence bound and a number to keep (PURGE).
 //   - config: the new configuration (UPDATE): new subjects captured, new limits enforced at once.
-//   - expire: the time max_age and per-message TTLs are judged at; the one expiry timer makes it.
+//   - expire: the time max_age and per-message TTLs are judged at; the one expiry timer makes it. max_age
+//     removes a message whatever its own TTL, unless that is never. On a stream with
+//     subject_delete_marker_ttl, the same entry stores a marker on each subject it emptied (marker.go:
+//     nats-server's headers, expiring by that TTL), so replaying the entries replays the markers; a
+//     publish's TTL below the marker TTL is raised to it when checked.
 //
 // After every entry the account's usage is brought in line with the store's bytes.
 //

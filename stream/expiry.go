@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/reactor-nats/reactor/stream/store"
 )
 
 // expiry is the stream's one timer for max_age and per-message TTLs: it is armed for the earliest
@@ -19,13 +21,24 @@ type expiry struct {
 // of never (it stays at the front, so the front's age no longer says when the next message ends).
 const ageRetry = time.Second
 
-// expire removes the messages whose TTL or max_age has ended at now and arms the timer for the next.
-func (s *Stream) expire(now int64) (uint64, error) {
-	removed, err := s.store.ExpireTTL(now, nil)
+// expire removes the messages whose TTL or max_age has ended at now, leaves subject delete markers
+// where that emptied a subject (marker.go), and arms the timer for the next ending. It returns how many
+// messages went and how many markers were stored.
+func (s *Stream) expire(now int64) (removed, marked uint64, err error) {
+	var emptied *[]store.Msg
+	if s.cfg.SubjectDeleteMarkerTTL > 0 {
+		s.emptied = s.emptied[:0]
+		emptied = &s.emptied
+	}
+	removed, err = s.store.ExpireTTL(now, emptied)
 	if err == nil && s.cfg.MaxAge > 0 {
 		var n uint64
-		n, err = s.store.ExpireBefore(now-int64(s.cfg.MaxAge), nil)
+		n, err = s.store.ExpireBefore(now-int64(s.cfg.MaxAge), emptied)
 		removed += n
+	}
+	if err == nil && emptied != nil && len(*emptied) > 0 {
+		marked, err = s.writeMarkers(*emptied, now)
+		clear(*emptied) // let go of the headers until the next expiry
 	}
 	s.expiry.at = 0
 	next := s.store.NextTTL()
@@ -43,7 +56,7 @@ func (s *Stream) expire(now int64) (uint64, error) {
 	if next != 0 {
 		s.armAt(next)
 	}
-	return removed, err
+	return removed, marked, err
 }
 
 // armFor arms the timer for a message just stored at ts with its own ttl (seconds, -1 never, 0 none),
@@ -79,12 +92,31 @@ func (s *Stream) armAt(at int64) {
 // onExpiry runs on the timer's goroutine.
 func (s *Stream) onExpiry() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.stopped {
+		s.mu.Unlock()
 		return
 	}
-	if _, err := s.apply(&entry{kind: entryExpire, now: time.Now().UnixNano()}); err != nil {
+	res, err := s.apply(&entry{kind: entryExpire, now: time.Now().UnixNano()})
+	if err != nil {
 		s.logger().Error().Err(err).Str("stream", s.name).Msg("expiry")
+	}
+	s.flushMarkers(res.marked)
+	s.mu.Unlock()
+	if res.marked > 0 {
+		s.notifyConsumers()
+	}
+}
+
+// flushMarkers hands the markers an entry stored to the OS, as the writer does with a batch. A store
+// that takes them back (a full disk) also takes back the writer's unflushed publishes, and its next
+// Flush tells the writer so. Under mu.
+func (s *Stream) flushMarkers(marked uint64) {
+	if marked == 0 {
+		return
+	}
+	if err := s.store.Flush(); err != nil {
+		s.logger().Error().Err(err).Str("stream", s.name).Msg("flush of subject delete markers")
+		s.takenBack()
 	}
 }
 

@@ -90,6 +90,30 @@ func (h *pubHeaders) parse(hdr []byte) {
 	}
 }
 
+// headerValue is the value of the first header named name (exactly) in the header block hdr, trimmed;
+// nil when it is absent or empty.
+func headerValue(hdr []byte, name string) []byte {
+	if i := bytes.IndexByte(hdr, '\n'); i >= 0 {
+		hdr = hdr[i+1:] // the status line
+	} else {
+		return nil
+	}
+	for len(hdr) > 0 {
+		line := hdr
+		if i := bytes.IndexByte(hdr, '\n'); i >= 0 {
+			line, hdr = hdr[:i], hdr[i+1:]
+		} else {
+			hdr = nil
+		}
+		if key, value, ok := bytes.Cut(line, []byte{':'}); ok && string(key) == name {
+			if value = bytes.TrimSpace(value); len(value) > 0 {
+				return value
+			}
+		}
+	}
+	return nil
+}
+
 // msgIDOf returns the Nats-Msg-Id of a stored message's header block, nil when it has none.
 func msgIDOf(hdr []byte) []byte {
 	var h pubHeaders

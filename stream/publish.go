@@ -83,6 +83,11 @@ func (s *Stream) check(e *entry) (v verdict) {
 		v.err = ErrMessageTTLInvalid
 		return v
 	}
+	if raised, ok := raisesTTL(cfg, ttl); ok {
+		ttl = raised
+		s.ttlHdr = appendWithTTL(s.ttlHdr[:0], e.hdr, ttl)
+		e.hdr = s.ttlHdr
+	}
 	v.ttl = ttl
 	size := s.msgSize(e.subject, e.hdr, e.data)
 	if v.err = s.checkDiscardNew(e.subject, size); v.err != nil {

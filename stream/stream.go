@@ -24,13 +24,15 @@ type Stream struct {
 	cfg       Config
 	cancel    func() // ends the capture of cfg.Subjects
 	stopped   bool
-	dedupe    dedupe // Nats-Msg-Id within duplicate_window
-	lastMsgID string // Nats-Msg-Id of the last stored message ("" when it had none)
-	lastTime  int64  // the latest time given to a message: times never decrease
-	accounted int64  // the bytes this stream has added to its account's usage
-	expiry    expiry // the one timer for max_age and per-message TTLs
-	ackPrefix []byte // `{"stream":"<name>"` (+ the domain), the start of every pub-ack
-	errSuffix []byte // `,"stream":"<name>","seq":0}`, the end of every failed pub-ack
+	dedupe    dedupe      // Nats-Msg-Id within duplicate_window
+	lastMsgID string      // Nats-Msg-Id of the last stored message ("" when it had none)
+	lastTime  int64       // the latest time given to a message: times never decrease
+	accounted int64       // the bytes this stream has added to its account's usage
+	expiry    expiry      // the one timer for max_age and per-message TTLs
+	emptied   []store.Msg // scratch for an expiry's emptied subjects (marker.go)
+	ttlHdr    []byte      // scratch for a publish's header block with its TTL raised (marker.go)
+	ackPrefix []byte      // `{"stream":"<name>"` (+ the domain), the start of every pub-ack
+	errSuffix []byte      // `,"stream":"<name>","seq":0}`, the end of every failed pub-ack
 
 	// interest reports whether any consumer wants seq; nil until consumers exist. An interest stream
 	// keeps a message only while it does (nats-server stores nothing while there are no consumers).
@@ -58,7 +60,8 @@ func newStream(a *Account, cfg Config, created time.Time, st store.Store, dir st
 	s.dedupe.window = dupWindow(cfg)
 	s.recoverDedupe(time.Now().UnixNano())
 	s.mu.Lock()
-	_, err := s.apply(&entry{kind: entryExpire, now: time.Now().UnixNano()}) // what aged while stopped
+	res, err := s.apply(&entry{kind: entryExpire, now: time.Now().UnixNano()}) // what aged while stopped
+	s.flushMarkers(res.marked)
 	s.mu.Unlock()
 	if err != nil {
 		s.logger().Error().Err(err).Str("stream", s.name).Msg("expiry at open")
@@ -91,11 +94,16 @@ func (s *Stream) Store() store.Store { return s.store }
 // new subjects are captured, the new limits enforced at once.
 func (s *Stream) Update(cfg Config) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.stopped {
+		s.mu.Unlock()
 		return store.ErrClosed
 	}
-	_, err := s.apply(&entry{kind: entryConfig, cfg: cfg, now: time.Now().UnixNano()})
+	res, err := s.apply(&entry{kind: entryConfig, cfg: cfg, now: time.Now().UnixNano()})
+	s.flushMarkers(res.marked)
+	s.mu.Unlock()
+	if res.marked > 0 {
+		s.notifyConsumers()
+	}
 	return err
 }
 
