@@ -48,6 +48,7 @@ type Consumer struct {
 	lastSent     int64                  // unix ns of the last delivery or heartbeat to the deliver subject
 	flow         flowControl            // a flow-controlled push consumer's outstanding request
 	notes        []Outbound             // advisories next raised, sent with serve's deliveries (consumer_advisory.go)
+	pace         pacing                 // replay original and rate limit (consumer_pace.go)
 
 	files consumerFiles // a file stream's consumer's directory (consumer_file.go); its own lock
 }
@@ -249,7 +250,7 @@ func (c *Consumer) next() (m store.Msg, redelivery, ok bool) {
 	}
 	for len(c.lastPer) > 0 {
 		if msg, err := c.s.store.Load(c.lastPer[0]); err == nil {
-			return msg, false, true
+			return msg, false, !c.replayHolds(msg)
 		}
 		c.lastPer = c.lastPer[1:] // gone since the consumer was created
 	}
@@ -257,7 +258,7 @@ func (c *Consumer) next() (m store.Msg, redelivery, ok bool) {
 	if err != nil {
 		return store.Msg{}, false, false
 	}
-	return msg, false, true
+	return msg, false, !c.replayHolds(msg)
 }
 
 // take records the delivery of m (from next) at now and returns its delivery count and consumer
@@ -278,6 +279,7 @@ func (c *Consumer) take(m store.Msg, redelivery bool, now int64) (deliveries, cs
 		return p.deliveries, p.cseq
 	}
 	c.nextSeq = m.Seq + 1
+	c.replayed(m, now)
 	if len(c.lastPer) > 0 && c.lastPer[0] == m.Seq {
 		c.lastPer = c.lastPer[1:]
 	}

@@ -78,8 +78,7 @@ type CreateConsumerRequest struct {
 	Pedantic bool            `json:"pedantic,omitempty"`
 }
 
-// checkConsumerConfig validates cfg for stream scfg and fills in nats-server's defaults. What is not
-// implemented yet (rate limit) is refused rather than accepted and ignored.
+// checkConsumerConfig validates cfg for stream scfg and fills in nats-server's defaults.
 func checkConsumerConfig(cfg ConsumerConfig, scfg Config) (ConsumerConfig, *APIError) {
 	if cfg.Durable != "" && cfg.Name != "" && cfg.Durable != cfg.Name {
 		return cfg, ErrConsumerDurableAndName
@@ -115,20 +114,14 @@ func checkConsumerConfig(cfg ConsumerConfig, scfg Config) (ConsumerConfig, *APIE
 			cfg.PauseUntil = &t
 		}
 	}
-	if cfg.ReplayPolicy == "" {
-		cfg.ReplayPolicy = ReplayInstant
-	}
-	if cfg.ReplayPolicy != ReplayInstant {
-		return cfg, ErrConsumerCreate.with("replay policy " + cfg.ReplayPolicy + " is not supported yet")
+	if e := checkReplayPolicy(&cfg); e != nil {
+		return cfg, e
 	}
 	if e := checkDelivery(&cfg, scfg); e != nil {
 		return cfg, e
 	}
 	if e := checkFilters(&cfg); e != nil {
 		return cfg, e
-	}
-	if cfg.RateLimit > 0 {
-		return cfg, ErrConsumerCreate.with("rate_limit_bps is not supported yet")
 	}
 	if cfg.DeliverPolicy == DeliverLastPerSubject && !cfg.filtered() {
 		return cfg, ErrConsumerLastPerSubjectFilter
@@ -183,6 +176,8 @@ func checkDelivery(cfg *ConsumerConfig, scfg Config) *APIError {
 			return ErrConsumerHBRequiresPush
 		case cfg.FlowControl:
 			return ErrConsumerFCRequiresPush
+		case cfg.RateLimit > 0:
+			return ErrConsumerPullRateLimit
 		case cfg.MaxWaiting < 0:
 			return ErrConsumerMaxWaitingNeg
 		case cfg.MaxWaiting == 0:

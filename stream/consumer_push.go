@@ -71,7 +71,7 @@ func (c *Consumer) servePush(out []Outbound, now int64) []Outbound {
 			break
 		}
 		m, redelivery, ok := c.next()
-		if !ok {
+		if !ok || c.rateHolds(len(m.Subject)+len(m.Hdr)+len(m.Data), now) {
 			break
 		}
 		out = append(out, c.deliver(c.cfg.DeliverSubject, m, redelivery, now, &pending))
