@@ -71,7 +71,12 @@
 //     pause_remaining.
 //   - Deliver policies all, last, new, by_start_sequence, by_start_time and last_per_subject (each
 //     subject's last message, in sequence order, then what follows; the list still to deliver is part of
-//     the durable state); filter_subject; headers_only (the headers and Nats-Msg-Size, no payload).
+//     the durable state); filter_subject or filter_subjects (consumer_filter.go: several filters, none
+//     containing another; the lowest of each filter's next message, num_pending summed; 10136-10139 as
+//     nats-server; changed on update, keeping the consumer's place); headers_only (the headers and
+//     Nats-Msg-Size, no payload); replay_policy original and rate_limit_bps for push consumers
+//     (consumer_pace.go: the stream's clock spaces deliveries as the messages were stored, or paces them
+//     through a token bucket with nats-server's 1 MiB burst).
 //   - MSG.NEXT ({batch, expires, no_wait, max_bytes} or a bare number) queues a pull request on the
 //     consumer (max_waiting of them). It is served at once as far as messages allow, then whenever the
 //     writer has stored a batch (notifyConsumers, after the pub-acks) or an ack frees max_ack_pending.
@@ -103,10 +108,17 @@
 //     mem_storage (nats.go's ordered ones) keep no files and are not recovered.
 //   - Acks arrive on $JS.ACK.> (one listener per account; the v1 and v2 token layouts): "" / +ACK, -NAK
 //     (optional {"delay"}), +WPI, +NXT, +TERM, with a double-ack's empty reply; policies none, all and
-//     explicit. A workqueue stream removes what was acknowledged (Stream.RemoveMsg, after the consumer's
-//     lock is released); an interest stream keeps a message while some consumer's filter selects it.
+//     explicit. An ack costs O(1) amortized and allocates nothing (consumer_pending.go: the ack floor
+//     from an ascending list of pending sequences, deadlines in an indexed heap). A workqueue stream
+//     removes what was acknowledged (Stream.RemoveMsg, after the consumer's lock is released); an
+//     interest stream keeps a message while some consumer's filter selects it.
+//   - Advisories (consumer_advisory.go): $JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES when a delivery that
+//     reached max_deliver comes up for redelivery (it stays pending, never delivered again), and
+//     MSG_TERMINATED for a +TERM (with its reason), in nats-server's JSON.
 //   - Time: each stream has one clock (consumer_clock.go), a heap of consumer calls behind one timer, for
-//     request expiry, ack_wait redelivery (up to max_deliver) and an ephemeral's inactivity.
+//     request expiry, ack_wait redelivery (up to max_deliver; with a backoff, consumer_backoff.go, the
+//     n-th delivery waits backoff[n-1], and ack_wait shows the first delay), replay and rate pacing, and
+//     an ephemeral's inactivity.
 //   - Lock order: Stream.mu, then the consumer's files lock, then Consumer.mu, then the clock's; a
 //     consumer never takes its stream's lock while holding its own.
 //   - Durable state (consumer_file.go): every consumer of a file stream, durable or ephemeral, keeps
@@ -126,7 +138,7 @@
 // nats.go's KeyValue and ObjectStore work on these (they are streams and consumers; nothing in this
 // package is specific to them).
 //
-// Not yet: rate limit, replay original, backoff, filter_subjects, the max_deliver advisory, priority
-// groups. A delivery reaches only clients of this server (reactor's Host delivers to the inbox's local
+// Not yet: priority groups (pinned clients, overflow), the other consumer advisories (created,
+// deleted, ack sampling by sample_freq), a JetStream domain in advisories. A delivery reaches only clients of this server (reactor's Host delivers to the inbox's local
 // subscribers; a requester across a route is not served).
 package stream
