@@ -139,6 +139,7 @@
 // package is specific to them).
 //
 // Not yet: priority groups (pinned clients, overflow), the other consumer advisories (created,
-// deleted, ack sampling by sample_freq), a JetStream domain in advisories. A delivery reaches only clients of this server (reactor's Host delivers to the inbox's local
-// subscribers; a requester across a route is not served).
+// deleted, ack sampling by sample_freq), a JetStream domain in advisories. A delivery reaches only
+// clients of this server (reactor's Host delivers to the inbox's local subscribers; a requester across
+// a route is not served).
 package stream
