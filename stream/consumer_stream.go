@@ -34,6 +34,18 @@ func (s *Stream) numConsumers() int {
 	return len(s.consumers)
 }
 
+// defaultMaxStreamConsumers bounds a stream's consumers when its max_consumers is unlimited (-1): nats-server
+// v2.15 refuses the 1001st consumer of such a stream with 10026 while its info still shows -1 (observed).
+const defaultMaxStreamConsumers = 1000
+
+// maxConsumers is how many consumers the stream may have. Under mu.
+func (s *Stream) maxConsumers() int {
+	if s.cfg.MaxConsumers > 0 {
+		return s.cfg.MaxConsumers
+	}
+	return defaultMaxStreamConsumers
+}
+
 // addConsumer creates a consumer with cfg (checked and defaulted) unless one of that name exists, which
 // it returns instead with false.
 func (s *Stream) addConsumer(cfg ConsumerConfig) (*Consumer, bool, *APIError) {
@@ -45,7 +57,7 @@ func (s *Stream) addConsumer(cfg ConsumerConfig) (*Consumer, bool, *APIError) {
 	if c := s.consumers[cfg.Name]; c != nil {
 		return c, false, nil
 	}
-	if s.cfg.MaxConsumers > 0 && len(s.consumers) >= s.cfg.MaxConsumers {
+	if len(s.consumers) >= s.maxConsumers() {
 		return nil, false, ErrConsumerMaxReached
 	}
 	c := newConsumer(s, cfg, time.Now())
