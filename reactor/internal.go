@@ -3,6 +3,7 @@ package reactor
 import (
 	"sync"
 
+	"github.com/reactor-nats/reactor/stream"
 	"github.com/reactor-nats/reactor/subtrie"
 )
 
@@ -11,8 +12,8 @@ import (
 // a socket:
 //
 //   - An internal subscription is an index entry owned by a service. A publish that matches it copies the
-//     message and hands it to the service's work queue (never run on a loop: services may touch the disk);
-//     the publish counts it as delivered, so the requester does not get no-responders.
+//     message and hands it to the service's queue (servicequeue.go; never run on a loop: services may
+//     touch the disk); the publish counts it as delivered, so the requester does not get no-responders.
 //   - A service answers through publishInternal (or, for JetStream, Host.Send), which runs the publish on a
 //     loop as that loop's internal client, a client of kind kindInternal with no connection, so deliveries,
 //     batching and slow-consumer rules are the same as for any publisher. The messages of one call are
@@ -22,7 +23,7 @@ import (
 // internalSub routes messages on its subject to a service handler, run on queue.
 type internalSub struct {
 	entry  subtrie.Subscription
-	queue  *workQueue
+	queue  *serviceQueue
 	handle func(req internalMsg)
 }
 
@@ -31,9 +32,11 @@ type internalMsg struct {
 	acct    *account
 	subject string
 	reply   string
-	hdr     []byte // the header block; nil when the message has none
-	msg     []byte // the payload
-	user    string // who published it, when a client did ($SYS.REQ.USER.INFO answers about them)
+	hdr     []byte      // the header block; nil when the message has none
+	msg     []byte      // the payload
+	user    string      // who published it, when a client did ($SYS.REQ.USER.INFO answers about them)
+	more    bool        // another message for the same handler follows at once, on the same goroutine (servicequeue.go)
+	run     *stream.Run // the handing goroutine's, for every message of a run (more set on all but the last); else nil
 }
 
 // deliverInternal hands a matched message, published by from, to its service. It runs on the publisher's loop.
@@ -47,7 +50,7 @@ func (is *internalSub) deliverInternal(from *client, acct *account, m *message) 
 	if m.hdrLen > 0 {
 		req.hdr, req.msg = both[:m.hdrLen:m.hdrLen], both[m.hdrLen:]
 	}
-	is.queue.submit(func() { is.handle(req) })
+	is.queue.submit(is, req)
 }
 
 // subscribeInternal installs a system service handler on subject in acct.
@@ -57,7 +60,7 @@ func (s *Server) subscribeInternal(acct *account, subject string, handle func(in
 }
 
 // installInternal puts a handler run on queue into acct's index for subject; removeInternal takes it out.
-func installInternal(acct *account, subject string, queue *workQueue, handle func(internalMsg)) (*internalSub, error) {
+func installInternal(acct *account, subject string, queue *serviceQueue, handle func(internalMsg)) (*internalSub, error) {
 	is := &internalSub{queue: queue, handle: handle}
 	is.entry = subtrie.Subscription{Subject: subject, Owner: is}
 	if err := acct.insertOwn(&is.entry); err != nil {

@@ -16,7 +16,9 @@ import (
 //     loop's buffers, and counts as delivered, so a request to a stream subject never gets no-responders.
 //     Its interest is announced to route peers, so that a publish anywhere in the cluster reaches it.
 //   - A listener is an internal subscription (internal.go) whose handler runs on jsAPI, JetStream's own
-//     work queue, so that slow disk work in the API never delays the system account's requests.
+//     service queue, so that slow disk work in the API never delays the system account's requests. A
+//     burst of messages for one listener (a client's acks) is handed over as a run (servicequeue.go),
+//     each but the last marked More.
 //   - Send copies each loop's messages into one outBatch and queues it for that loop (outqueue.go), which
 //     publishes everything queued before it runs in one callback: pub-acks go out from the loop the publish
 //     came in on, in order, and a push consumer's deliveries, one per ack it takes, share the loop's writes.
@@ -91,7 +93,8 @@ func (h jsHost) Listen(account, subject string, handle func(stream.Request)) (ca
 		return nil, err
 	}
 	is, err := installInternal(acct, subject, &h.s.jsAPI, func(req internalMsg) {
-		handle(stream.Request{Account: req.acct.name, Subject: req.subject, Reply: req.reply, Hdr: req.hdr, Data: req.msg})
+		handle(stream.Request{Account: req.acct.name, Subject: req.subject, Reply: req.reply, Hdr: req.hdr, Data: req.msg,
+			More: req.more, Run: req.run})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("listen on %q in account %s: %w", subject, account, err)

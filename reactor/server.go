@@ -35,9 +35,9 @@ type Server struct {
 	// services runs internal handlers on one goroutine (internal.go): requests to the server itself are
 	// rare (account pushes, lookups), and its queue is bounded in practice by the clients allowed to send
 	// them.
-	services   workQueue
+	services   serviceQueue
 	js         *stream.Manager // JetStream (jetstream.go); nil when it is off. Set in Start, before any client
-	jsAPI      workQueue       // runs JetStream API handlers (jshost.go), apart from services
+	jsAPI      serviceQueue    // runs JetStream API handlers (jshost.go), apart from services
 	jsStop     sync.Once
 	apiSeq     atomic.Uint64   // numbers system API responses
 	tlsCfg     *tlsconn.Config // nil without TLS (tls.go)

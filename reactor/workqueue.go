@@ -3,7 +3,7 @@ package reactor
 import "sync"
 
 // workQueue runs functions on a fixed number of goroutines of its own, for work that must not run on an
-// event loop (credential checks, internal services that touch the disk). Its queue is a slice under a
+// event loop (credential checks; internal services have serviceQueue). Its queue is a slice under a
 // mutex rather than a channel so that submitting, which loops do, never blocks.
 type workQueue struct {
 	mu     sync.Mutex

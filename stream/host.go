@@ -6,7 +6,8 @@ type Host interface {
 	// the publishing loop, until cancel is called. A stream captures its subjects with it.
 	Capture(account string, subjects []string, in Ingest) (cancel func(), err error)
 	// Listen makes requests in account on subject (wildcards allowed) reach handle on a service
-	// goroutine (never an event loop) until cancel is called.
+	// goroutine (never an event loop) until cancel is called. Requests that arrived together may be
+	// handed over one after another on one goroutine, each but the last with More set.
 	Listen(account, subject string, handle func(Request)) (cancel func(), err error)
 	// Send publishes msgs as the server, in order. Messages with the same Origin are delivered from that
 	// loop in one batch (pub-acks go back where the publish came from); Origin -1 means any loop. Send
@@ -28,6 +29,20 @@ type Request struct {
 	Reply   string
 	Hdr     []byte // nil when the request has no headers
 	Data    []byte
+	// More says that another request for the same handler follows at once, on the same goroutine: a
+	// handler may put off work that requests share (a consumer delivering what a burst of acks freed)
+	// until the run's last request, the one without More, which always comes.
+	More bool
+	// Run is the same for every request of a run and keeps what the handler puts off; nil for a request
+	// handed over alone.
+	Run *Run
+}
+
+// Run is the handler's record of what a run of requests put off (see Request.More). A Host keeps one per
+// goroutine that hands runs over and passes it with each request of a run; only the handler touches
+// what it holds, and it leaves it empty at the run's last request.
+type Run struct {
+	owed []*Consumer // consumers whose acks in the run freed deliveries they have not yet made
 }
 
 // Outbound is a message the server publishes for JetStream: an API response, a pub-ack, a direct get.

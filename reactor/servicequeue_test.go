@@ -1,0 +1,94 @@
+package reactor
+
+import (
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestServiceQueueHandsOverRuns: messages queued back to back for one handler reach it as a run, each
+// but the last marked more, in order; a message for another handler ends the run, and a run is at most
+// maxServiceRun long.
+func TestServiceQueueHandsOverRuns(t *testing.T) {
+	type call struct {
+		handler string
+		subject string
+		more    bool
+		inRun   bool // given a stream.Run: only the messages of a run longer than one
+	}
+	var (
+		mu    sync.Mutex
+		calls []call
+	)
+	handler := func(name string) *internalSub {
+		return &internalSub{handle: func(req internalMsg) {
+			mu.Lock()
+			calls = append(calls, call{name, req.subject, req.more, req.run != nil})
+			mu.Unlock()
+		}}
+	}
+	acks, api := handler("acks"), handler("api")
+	var q serviceQueue
+	submit := func(sub *internalSub, subject string) { q.submit(sub, internalMsg{subject: subject}) }
+	submit(acks, "a1")
+	submit(acks, "a2")
+	submit(acks, "a3")
+	submit(api, "b1")
+	submit(acks, "a4")
+	for range maxServiceRun + 1 {
+		submit(api, "long")
+	}
+	var want []call
+	want = append(want, call{"acks", "a1", true, true}, call{"acks", "a2", true, true}, call{"acks", "a3", false, true},
+		call{"api", "b1", false, false}, call{"acks", "a4", false, false})
+	for i := range maxServiceRun {
+		want = append(want, call{"api", "long", i < maxServiceRun-1, true})
+	}
+	want = append(want, call{"api", "long", false, false})
+
+	q.start(1) // one worker, started after the burst, so the runs are as queued
+	defer q.stop()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mu.Lock()
+		got := slices.Clone(calls)
+		mu.Unlock()
+		if len(got) == len(want) {
+			if !slices.Equal(got, want) {
+				t.Fatalf("calls:\n got %v\nwant %v", got, want)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d calls after 5s", len(got), len(want))
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestServiceQueueWakesEveryWorker: a handler that blocks holds up only its own run; the other worker
+// takes the messages behind it.
+func TestServiceQueueWakesEveryWorker(t *testing.T) {
+	release := make(chan struct{})
+	done := make(chan string, 2)
+	slow := &internalSub{handle: func(internalMsg) { <-release; done <- "slow" }}
+	fast := &internalSub{handle: func(internalMsg) { done <- "fast" }}
+	var q serviceQueue
+	q.start(2)
+	defer q.stop()
+	q.submit(slow, internalMsg{})
+	q.submit(fast, internalMsg{})
+	select {
+	case got := <-done:
+		if got != "fast" {
+			t.Fatalf("first done: %s", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the fast message waited for the slow one")
+	}
+	close(release)
+	if got := <-done; got != "slow" {
+		t.Fatalf("second done: %s", got)
+	}
+}
