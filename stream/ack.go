@@ -3,6 +3,7 @@ package stream
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -72,8 +73,39 @@ func ackTokens(rest string) (stream, consumer string, sseq uint64, ok bool) {
 	return tokens[0], tokens[1], sseq, err == nil
 }
 
-// handleAck serves one message on $JS.ACK.> in the account.
+// handleAck serves one message on $JS.ACK.> in the account. An ack of a run (Request.More: a client's
+// burst of acks, handed over together) applies at once but leaves the deliveries it frees to the run's
+// last request, so a consumer serves once per burst, in one Host.Send, rather than once per ack: a push
+// consumer acked message by message would otherwise send one delivery per ack.
 func (a *Account) handleAck(req Request) {
+	a.ackOne(req)
+	if !req.More && req.Run != nil {
+		req.Run.serveOwed()
+	}
+}
+
+// serveOwed has the consumers whose deliveries a run's acks put off serve, and empties the run.
+func (r *Run) serveOwed() {
+	for i, c := range r.owed {
+		c.serveNow()
+		r.owed[i] = nil
+	}
+	r.owed = r.owed[:0]
+}
+
+// owe records that c's deliveries wait for the end of the run.
+func (r *Run) owe(c *Consumer) {
+	if n := len(r.owed); n > 0 && r.owed[n-1] == c { // a burst is nearly always one consumer's
+		return
+	}
+	if slices.Contains(r.owed, c) {
+		return
+	}
+	r.owed = append(r.owed, c)
+}
+
+// ackOne applies one message on $JS.ACK.>.
+func (a *Account) ackOne(req Request) {
 	rest, ok := strings.CutPrefix(req.Subject, ackPrefix)
 	if !ok {
 		return
@@ -98,8 +130,12 @@ func (a *Account) handleAck(req Request) {
 	if kind == ackTerm {
 		reason = string(bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(req.Data), []byte("+TERM"))))
 	}
+	deferServe := req.More && req.Run != nil
 	var acked [1]uint64 // room for an explicit ack's one sequence; ack_policy all may need more
-	removals := c.ack(kind, sseq, delay, reason, acked[:0])
+	removals := c.applyAck(kind, sseq, delay, reason, acked[:0], !deferServe)
+	if deferServe {
+		req.Run.owe(c)
+	}
 	if s.Config().Retention == WorkQueuePolicy {
 		for _, seq := range removals {
 			if _, err := s.RemoveMsg(seq, false); err != nil {
@@ -119,6 +155,12 @@ func (a *Account) handleAck(req Request) {
 // returns the sequences acknowledged (a workqueue stream removes them), appended to acked. A +TERM
 // (with its reason) is announced by an advisory.
 func (c *Consumer) ack(kind ackKind, sseq uint64, delay time.Duration, reason string, acked []uint64) []uint64 {
+	return c.applyAck(kind, sseq, delay, reason, acked, true)
+}
+
+// applyAck is ack, delivering what the ack made possible only with serve (without, the caller has the
+// consumer serveNow later).
+func (c *Consumer) applyAck(kind ackKind, sseq uint64, delay time.Duration, reason string, acked []uint64, serve bool) []uint64 {
 	now := time.Now().UnixNano()
 	c.mu.Lock()
 	if c.deleted {
@@ -167,8 +209,19 @@ func (c *Consumer) ack(kind ackKind, sseq uint64, delay time.Duration, reason st
 		c.moveAckFloor()
 		c.ackedAt = now
 	}
-	out = c.serve(out, now)
+	if serve {
+		out = c.serve(out, now)
+	}
 	c.mu.Unlock()
 	c.send(out)
 	return acked
+}
+
+// serveNow delivers what is due (the acks of a run freed).
+func (c *Consumer) serveNow() {
+	now := time.Now().UnixNano()
+	c.mu.Lock()
+	out := c.serve(nil, now)
+	c.mu.Unlock()
+	c.send(out)
 }
