@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -15,15 +16,7 @@ import (
 // consumer created paused, a pause in the past, and a missing consumer.
 func TestConsumerPauseMatchesReference(t *testing.T) {
 	t.Parallel()
-	_, jsOurs := runJetStream(t)
-	_, jsTheirs := referenceJetStream(t)
-	theirs := make(chan string, 1)
-	go func() { theirs <- pauseSession(t, jsTheirs) }()
-	ours := pauseSession(t, jsOurs)
-	if want := <-theirs; ours != want {
-		t.Fatalf("reactor:\n%s\nnats-server:\n%s", ours, want)
-	}
-	t.Logf("both:\n%s", ours)
+	sameSessionOnBoth(t, func(nc *nats.Conn, js jetstream.JetStream) string { return pauseSession(t, js) })
 }
 
 func pauseSession(t *testing.T, js jetstream.JetStream) string {

@@ -19,15 +19,7 @@ import (
 // (ErrConsumerDeleted reported).
 func TestPullConsumeThroughNatsGoMatchesReference(t *testing.T) {
 	t.Parallel()
-	ncOurs, jsOurs := runJetStream(t)
-	ncTheirs, jsTheirs := referenceJetStream(t)
-	theirs := make(chan string, 1)
-	go func() { theirs <- pullConsumeSession(t, ncTheirs, jsTheirs) }()
-	ours := pullConsumeSession(t, ncOurs, jsOurs)
-	if want := <-theirs; ours != want {
-		t.Fatalf("reactor:\n%s\nnats-server:\n%s", ours, want)
-	}
-	t.Logf("both:\n%s", ours)
+	sameSessionOnBoth(t, func(nc *nats.Conn, js jetstream.JetStream) string { return pullConsumeSession(t, nc, js) })
 }
 
 // pullConsumeSession runs the story on js and tells what the application saw.

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -18,16 +19,7 @@ import (
 // PurgeDeletes with and without DeleteMarkersOlderThan.
 func TestKeyValueAPIMatchesReference(t *testing.T) {
 	t.Parallel()
-	_, ours := runJetStream(t)
-	_, theirs := referenceJetStream(t)
-	got := make(chan string, 1)
-	go func() { got <- kvAPISession(t, ours) }()
-	want := kvAPISession(t, theirs)
-	if g := <-got; g != want {
-		t.Fatalf("reactor:\n%s\nnats-server:\n%s", g, want)
-	} else {
-		t.Logf("both:\n%s", g)
-	}
+	sameSessionOnBoth(t, func(nc *nats.Conn, js jetstream.JetStream) string { return kvAPISession(t, js) })
 }
 
 func kvAPISession(t *testing.T, js jetstream.JetStream) string {

@@ -17,16 +17,7 @@ import (
 // succeeds over the marker, and a purge's own TTL ends without a marker; held to the reference.
 func TestKeyValueTTLAndLimitMarkersMatchReference(t *testing.T) {
 	t.Parallel()
-	ourConn, ours := runJetStream(t)
-	refConn, theirs := referenceJetStream(t)
-	got := make(chan string, 1)
-	go func() { got <- kvTTLSession(t, ourConn, ours) }()
-	want := kvTTLSession(t, refConn, theirs)
-	if g := <-got; g != want {
-		t.Fatalf("reactor:\n%s\nnats-server:\n%s", g, want)
-	} else {
-		t.Logf("both:\n%s", g)
-	}
+	sameSessionOnBoth(t, func(nc *nats.Conn, js jetstream.JetStream) string { return kvTTLSession(t, nc, js) })
 }
 
 func kvTTLSession(t *testing.T, nc *nats.Conn, js jetstream.JetStream) string {

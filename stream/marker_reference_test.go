@@ -17,16 +17,7 @@ import (
 // is raised, and the markers expire by their own TTL leaving none; purge, delete and limits make none.
 func TestSubjectDeleteMarkersMatchReference(t *testing.T) {
 	t.Parallel()
-	ourConn, ours := runJetStream(t)
-	refConn, theirs := referenceJetStream(t)
-	got := make(chan string, 1)
-	go func() { got <- markerSession(t, ourConn, ours) }()
-	want := markerSession(t, refConn, theirs)
-	if g := <-got; g != want {
-		t.Fatalf("reactor:\n%s\nnats-server:\n%s", g, want)
-	} else {
-		t.Logf("both:\n%s", g)
-	}
+	sameSessionOnBoth(t, func(nc *nats.Conn, js jetstream.JetStream) string { return markerSession(t, nc, js) })
 }
 
 func markerSession(t *testing.T, nc *nats.Conn, js jetstream.JetStream) string {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -21,16 +22,7 @@ import (
 // refusing further puts.
 func TestObjectStoreAPIMatchesReference(t *testing.T) {
 	t.Parallel()
-	_, ours := runJetStream(t)
-	_, theirs := referenceJetStream(t)
-	got := make(chan string, 1)
-	go func() { got <- objectAPISession(t, ours) }()
-	want := objectAPISession(t, theirs)
-	if g := <-got; g != want {
-		t.Fatalf("reactor:\n%s\nnats-server:\n%s", g, want)
-	} else {
-		t.Logf("both:\n%s", g)
-	}
+	sameSessionOnBoth(t, func(nc *nats.Conn, js jetstream.JetStream) string { return objectAPISession(t, js) })
 }
 
 func objectAPISession(t *testing.T, js jetstream.JetStream) string {
