@@ -74,12 +74,7 @@ func backoffRedeliveries(t *testing.T, nc *nats.Conn) ([]uint64, []time.Duration
 // bounds only: a busy machine may be late, never early).
 func TestConsumerBackoffSpacesRedeliveries(t *testing.T) {
 	t.Parallel()
-	ncOurs, _ := runJetStream(t)
-	ncTheirs, _ := referenceJetStream(t)
-	for _, server := range []struct {
-		name string
-		nc   *nats.Conn
-	}{{"reactor", ncOurs}, {"nats-server", ncTheirs}} {
+	for _, server := range bothServers(t) {
 		counts, after := backoffRedeliveries(t, server.nc)
 		t.Logf("%s: deliveries %v at %v", server.name, counts, after)
 		if fmt.Sprint(counts) != "[1 2 3 4]" {

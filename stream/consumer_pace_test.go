@@ -28,12 +28,7 @@ func TestConsumerPaceConfigMatchesReference(t *testing.T) {
 // (lower bounds only), on reactor as on the reference.
 func TestConsumerReplayOriginalSpacesDeliveries(t *testing.T) {
 	t.Parallel()
-	ncOurs, _ := runJetStream(t)
-	ncTheirs, _ := referenceJetStream(t)
-	for _, server := range []struct {
-		name string
-		nc   *nats.Conn
-	}{{"reactor", ncOurs}, {"nats-server", ncTheirs}} {
+	for _, server := range bothServers(t) {
 		js, _ := jetstream.New(server.nc)
 		ctx := t.Context()
 		s, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "O", Subjects: []string{"o.>"}})
@@ -106,12 +101,7 @@ func TestConsumerReplayOriginalSpacesDeliveries(t *testing.T) {
 // on reactor as on the reference (lower bound only).
 func TestConsumerRateLimitPacesPushDeliveries(t *testing.T) {
 	t.Parallel()
-	ncOurs, _ := runJetStream(t)
-	ncTheirs, _ := referenceJetStream(t)
-	for _, server := range []struct {
-		name string
-		nc   *nats.Conn
-	}{{"reactor", ncOurs}, {"nats-server", ncTheirs}} {
+	for _, server := range bothServers(t) {
 		js, _ := jetstream.New(server.nc)
 		ctx := t.Context()
 		s, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "L", Subjects: []string{"l.>"}})

@@ -23,3 +23,17 @@ func sameSessionOnBoth(t *testing.T, session func(nc *nats.Conn, js jetstream.Je
 	}
 	t.Logf("both:\n%s", got)
 }
+
+// namedServer is a connection to one of the two servers a test holds side by side.
+type namedServer struct {
+	name string
+	nc   *nats.Conn
+}
+
+// bothServers connects to a reactor and a reference nats-server started for the test, in that order.
+func bothServers(t *testing.T) []namedServer {
+	t.Helper()
+	ours, _ := runJetStream(t)
+	theirs, _ := referenceJetStream(t)
+	return []namedServer{{"reactor", ours}, {"nats-server", theirs}}
+}
