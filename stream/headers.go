@@ -2,6 +2,7 @@ package stream
 
 import (
 	"bytes"
+	"iter"
 	"math"
 	"strconv"
 	"time"
@@ -36,29 +37,9 @@ type pubHeaders struct {
 // parse reads hdr, a NATS/1.0 header block: the first occurrence of each header counts.
 func (h *pubHeaders) parse(hdr []byte) {
 	*h = pubHeaders{}
-	// Skip the status line.
-	if i := bytes.IndexByte(hdr, '\n'); i >= 0 {
-		hdr = hdr[i+1:]
-	} else {
-		return
-	}
-	for len(hdr) > 0 {
-		line := hdr
-		if i := bytes.IndexByte(hdr, '\n'); i >= 0 {
-			line, hdr = hdr[:i], hdr[i+1:]
-		} else {
-			hdr = nil
-		}
-		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 {
-			continue
-		}
-		value := bytes.TrimSpace(line[colon+1:])
-		if len(value) == 0 {
-			continue
-		}
+	for name, value := range headerLines(hdr) {
 		var into *[]byte
-		switch string(line[:colon]) {
+		switch string(name) {
 		case hdrMsgID:
 			into = &h.msgID
 		case hdrExpectedStream:
@@ -93,25 +74,38 @@ func (h *pubHeaders) parse(hdr []byte) {
 // headerValue is the value of the first header named name (exactly) in the header block hdr, trimmed;
 // nil when it is absent or empty.
 func headerValue(hdr []byte, name string) []byte {
-	if i := bytes.IndexByte(hdr, '\n'); i >= 0 {
-		hdr = hdr[i+1:] // the status line
-	} else {
-		return nil
-	}
-	for len(hdr) > 0 {
-		line := hdr
-		if i := bytes.IndexByte(hdr, '\n'); i >= 0 {
-			line, hdr = hdr[:i], hdr[i+1:]
-		} else {
-			hdr = nil
-		}
-		if key, value, ok := bytes.Cut(line, []byte{':'}); ok && string(key) == name {
-			if value = bytes.TrimSpace(value); len(value) > 0 {
-				return value
-			}
+	for key, value := range headerLines(hdr) {
+		if string(key) == name {
+			return value
 		}
 	}
 	return nil
+}
+
+// headerLines yields the name and trimmed value of each header of the block hdr after its status line,
+// in order; a line without a name or with an empty value is skipped (nats-server ignores an empty one).
+func headerLines(hdr []byte) iter.Seq2[[]byte, []byte] {
+	return func(yield func(name, value []byte) bool) {
+		i := bytes.IndexByte(hdr, '\n')
+		if i < 0 {
+			return
+		}
+		for rest := hdr[i+1:]; len(rest) > 0; {
+			line := rest
+			if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+				line, rest = rest[:i], rest[i+1:]
+			} else {
+				rest = nil
+			}
+			colon := bytes.IndexByte(line, ':')
+			if colon <= 0 {
+				continue
+			}
+			if value := bytes.TrimSpace(line[colon+1:]); len(value) > 0 && !yield(line[:colon], value) {
+				return
+			}
+		}
+	}
 }
 
 // msgIDOf returns the Nats-Msg-Id of a stored message's header block, nil when it has none.

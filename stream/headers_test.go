@@ -16,6 +16,18 @@ func TestParseHeaders(t *testing.T) {
 	if h.msgID != nil {
 		t.Fatal("status line only")
 	}
+	if v := headerValue([]byte("NATS/1.0\r\nA: \r\nA: 2\r\nKV-Operation: PURGE\r\n\r\n"), "A"); string(v) != "2" {
+		t.Fatalf("headerValue A = %q, want the first non-empty one", v)
+	}
+}
+
+// Reading a publish's headers is on every stored message's path: it allocates nothing.
+func TestParseHeadersAllocatesNothing(t *testing.T) {
+	hdr := []byte("NATS/1.0\r\nNats-Msg-Id: a1\r\nNats-TTL: 5s\r\nNats-Expected-Stream: S\r\n\r\n")
+	var h pubHeaders
+	if n := testing.AllocsPerRun(100, func() { h.parse(hdr); _ = headerValue(hdr, hdrTTL) }); n != 0 {
+		t.Fatalf("%v allocations per parse", n)
+	}
 }
 
 func TestParseTTL(t *testing.T) {
