@@ -20,7 +20,7 @@ func TestConsumerCLISessionSameAsNatsServer(t *testing.T) {
 			"--deliver", "last", "--heartbeat", "5s", "--flow-control", "--defaults"},
 		{"consumer", "add", "ORDERS", "DEFAULTS", "--pull", "--defaults"},
 		{"consumer", "add", "ORDERS", "FROM3", "--pull", "--deliver", "3", "--ack", "all", "--defaults"},
-		{"consumer", "add", "NOSUCH", "X", "--pull", "--defaults"}, // no such stream
+		{"!consumer", "add", "NOSUCH", "X", "--pull", "--defaults"}, // no such stream
 		{"consumer", "ls", "ORDERS"},
 		{"consumer", "ls", "ORDERS", "--names"},
 		{"consumer", "ls", "ORDERS", "--json"},
@@ -36,12 +36,12 @@ func TestConsumerCLISessionSameAsNatsServer(t *testing.T) {
 		{"consumer", "edit", "ORDERS", "PULL", "--max-deliver", "10", "--description", "edited", "-f"},
 		{"consumer", "info", "ORDERS", "PULL", "--json"},
 		{"consumer", "report", "ORDERS"},
-		{"consumer", "add", "ORDERS", "PULL", "--pull", "--ack", "none", "--defaults"},     // 10012: exists, another ack policy
-		{"consumer", "add", "ORDERS", "PUSH", "--pull", "--ack", "explicit", "--defaults"}, // 10012: push to pull
+		{"!consumer", "add", "ORDERS", "PULL", "--pull", "--ack", "none", "--defaults"},     // 10012: exists, another ack policy
+		{"!consumer", "add", "ORDERS", "PUSH", "--pull", "--ack", "explicit", "--defaults"}, // 10012: push to pull
 		{"consumer", "info", "ORDERS", "PULL", "--json"},
 		{"consumer", "rm", "ORDERS", "PUSH", "-f"},
-		{"consumer", "rm", "ORDERS", "PUSH", "-f"}, // gone
-		{"consumer", "info", "ORDERS", "PUSH"},     // gone
+		{"!consumer", "rm", "ORDERS", "PUSH", "-f"}, // gone
+		{"!consumer", "info", "ORDERS", "PUSH"},     // gone
 		{"consumer", "ls", "ORDERS"},
 		{"stream", "info", "ORDERS", "--json"},
 	})

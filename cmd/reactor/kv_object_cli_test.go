@@ -17,9 +17,9 @@ func TestKVTTLAndObjectCLISessionSameAsNatsServer(t *testing.T) {
 	sameCLISession(t, ref, ours, [][]string{
 		{"kv", "add", "TTL", "--marker-ttl", "1m"},
 		{"kv", "add", "PLAIN"},
-		{"kv", "create", "PLAIN", "k", "v", "--ttl", "1s"}, // 10166: no per-key TTLs without markers
+		{"!kv", "create", "PLAIN", "k", "v", "--ttl", "1s"}, // 10166: no per-key TTLs without markers
 		{"kv", "create", "TTL", "a", "1", "--ttl", "1s"},
-		{"kv", "create", "TTL", "a", "1", "--ttl", "1s"}, // exists
+		{"!kv", "create", "TTL", "a", "1", "--ttl", "1s"}, // exists
 		{"kv", "put", "TTL", "b", "2"},
 		{"kv", "purge", "TTL", "b", "--ttl", "1s", "-f"},
 		{"kv", "info", "TTL"},
@@ -36,9 +36,9 @@ func TestKVTTLAndObjectCLISessionSameAsNatsServer(t *testing.T) {
 		})
 	}
 	sameCLISession(t, ref, ours, [][]string{
-		{"kv", "get", "TTL", "a"},
+		{"!kv", "get", "TTL", "a"},
 		{"kv", "history", "TTL", "a"},
-		{"kv", "history", "TTL", "b"},
+		{"!kv", "history", "TTL", "b"},
 		{"kv", "create", "TTL", "a", "again"},
 		{"kv", "get", "TTL", "a", "--raw"},
 		{"kv", "ls", "TTL"},
@@ -65,7 +65,7 @@ func TestKVTTLAndObjectCLISessionSameAsNatsServer(t *testing.T) {
 		{"object", "ls", "BLOBS"},
 		{"object", "seal", "BLOBS", "-f"},
 		{"object", "info", "BLOBS"},
-		{"object", "put", "BLOBS", file, "--name", "late.bin", "--no-progress"}, // sealed
+		{"!object", "put", "BLOBS", file, "--name", "late.bin", "--no-progress"}, // sealed
 		{"object", "ls"},
 	})
 	if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, blob) {
