@@ -50,7 +50,7 @@ func (is *internalSub) deliverInternal(from *client, acct *account, m *message) 
 	if m.hdrLen > 0 {
 		req.hdr, req.msg = both[:m.hdrLen:m.hdrLen], both[m.hdrLen:]
 	}
-	is.queue.submit(is, req)
+	is.queue.submit(is, from, req)
 }
 
 // subscribeInternal installs a system service handler on subject in acct.

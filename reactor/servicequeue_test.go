@@ -30,7 +30,7 @@ func TestServiceQueueHandsOverRuns(t *testing.T) {
 	}
 	acks, api := handler("acks"), handler("api")
 	var q serviceQueue
-	submit := func(sub *internalSub, subject string) { q.submit(sub, internalMsg{subject: subject}) }
+	submit := func(sub *internalSub, subject string) { q.submit(sub, nil, internalMsg{subject: subject}) }
 	submit(acks, "a1")
 	submit(acks, "a2")
 	submit(acks, "a3")
@@ -68,7 +68,7 @@ func TestServiceQueueHandsOverRuns(t *testing.T) {
 }
 
 // TestServiceQueueWakesEveryWorker: a handler that blocks holds up only its own run; the other worker
-// takes the messages behind it.
+// takes another publisher's messages behind it.
 func TestServiceQueueWakesEveryWorker(t *testing.T) {
 	release := make(chan struct{})
 	done := make(chan string, 2)
@@ -77,8 +77,8 @@ func TestServiceQueueWakesEveryWorker(t *testing.T) {
 	var q serviceQueue
 	q.start(2)
 	defer q.stop()
-	q.submit(slow, internalMsg{})
-	q.submit(fast, internalMsg{})
+	q.submit(slow, &client{cid: 1}, internalMsg{})
+	q.submit(fast, &client{cid: 2}, internalMsg{})
 	select {
 	case got := <-done:
 		if got != "fast" {
@@ -90,5 +90,46 @@ func TestServiceQueueWakesEveryWorker(t *testing.T) {
 	close(release)
 	if got := <-done; got != "slow" {
 		t.Fatalf("second done: %s", got)
+	}
+}
+
+// TestServiceQueueKeepsAPublishersOrder: a publisher's messages are handled one at a time in the order
+// published, whichever handler they are for, while another publisher's go past a blocked one.
+func TestServiceQueueKeepsAPublishersOrder(t *testing.T) {
+	release := make(chan struct{})
+	done := make(chan string, 8)
+	slow := &internalSub{handle: func(req internalMsg) { <-release; done <- req.subject }}
+	fast := &internalSub{handle: func(req internalMsg) { done <- req.subject }}
+	var q serviceQueue
+	q.start(2)
+	defer q.stop()
+	p, other := &client{cid: 1}, &client{cid: 2}
+	q.submit(slow, p, internalMsg{subject: "p1"})
+	q.submit(fast, p, internalMsg{subject: "p2"})
+	q.submit(fast, other, internalMsg{subject: "o1"})
+	q.submit(fast, p, internalMsg{subject: "p3"})
+	select {
+	case got := <-done:
+		if got != "o1" {
+			t.Fatalf("first done: %s, want o1 (p's messages wait for p1)", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("another publisher's message waited for p's slow one")
+	}
+	select {
+	case got := <-done:
+		t.Fatalf("%s handled while p1 was", got)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	for _, want := range []string{"p1", "p2", "p3"} {
+		select {
+		case got := <-done:
+			if got != want {
+				t.Fatalf("done %s, want %s", got, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s not handled", want)
+		}
 	}
 }
