@@ -196,3 +196,35 @@ func TestConsumerPauseSurvivesRestart(t *testing.T) {
 		t.Fatalf("delivered before the pause ended (%v)", until)
 	}
 }
+
+// A pending delivery keeps its ack_wait across a restart, counted from the delivery as on nats-server:
+// one whose ack_wait ran out while the server was down is due at once, one still inside it is not.
+func TestPendingDeliveryKeepsItsDeadlineAcrossRestart(t *testing.T) {
+	dir := t.TempDir()
+	e := fileConsumerEnv(t, dir, 2)
+	mustSucceed(t, e.request("$JS.API.CONSUMER.DURABLE.CREATE.S.SHORT", `{"stream_name":"S","config":{"durable_name":"SHORT","ack_policy":"explicit","ack_wait":1000000000}}`))
+	mustSucceed(t, e.request("$JS.API.CONSUMER.DURABLE.CREATE.S.LONG", `{"stream_name":"S","config":{"durable_name":"LONG","ack_policy":"explicit","ack_wait":60000000000}}`))
+	for _, name := range []string{"SHORT", "LONG"} {
+		if got := e.sentTo(e.next(name, `{"batch":1}`), 1, 5*time.Second); len(got) != 1 {
+			t.Fatalf("%s delivered %d, want 1", name, len(got))
+		}
+	}
+	e.mgr.Shutdown()
+	time.Sleep(1200 * time.Millisecond) // SHORT's ack_wait ends while the server is down
+
+	again := newAPIEnvAt(t, dir, Unlimited)
+	got := again.sentTo(again.next("SHORT", `{"batch":1,"no_wait":true}`), 1, 5*time.Second)
+	if len(got) != 1 || got[0].Reply == "" {
+		t.Fatalf("SHORT after restart: %+v, want message 1 again at once", got)
+	}
+	if d, s, _ := ackTokensOf(t, got[0]); d != "2" || s != "1" {
+		t.Fatalf("SHORT redelivered deliveries %s stream seq %s, want 2 and 1", d, s)
+	}
+	got = again.sentTo(again.next("LONG", `{"batch":1,"no_wait":true}`), 1, 5*time.Second)
+	if len(got) != 1 || got[0].Reply == "" {
+		t.Fatalf("LONG after restart: %+v, want message 2 (1 is inside its ack_wait)", got)
+	}
+	if d, s, _ := ackTokensOf(t, got[0]); d != "1" || s != "2" {
+		t.Fatalf("LONG delivered deliveries %s stream seq %s, want 1 and 2", d, s)
+	}
+}
