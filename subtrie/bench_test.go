@@ -75,10 +75,13 @@ func BenchmarkMatch(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				// 1024 subjects fit the cache many times over, so after one pass every Match is a hit.
+				// 1024 subjects fit the cache many times over, so after two passes (the second miss caches a
+				// subject) every Match is a hit.
 				hot := benchSubjects(kind, size.subs, 1024)
-				for _, subject := range hot {
-					trie.Match(subject)
+				for range 2 {
+					for _, subject := range hot {
+						trie.Match(subject)
+					}
 				}
 				// Misses are timed on matchMiss, the path Match takes when the cache does not have the
 				// subject: trie walk, building the Result, storing it (and evicting when a shard is full).
@@ -103,7 +106,8 @@ func BenchmarkMatch(b *testing.B) {
 				b.Run("miss", func(b *testing.B) {
 					b.ReportAllocs()
 					for i := 0; b.Loop(); i++ {
-						trie.matchMiss(cold[i&(len(cold)-1)])
+						subject := cold[i&(len(cold)-1)]
+						trie.matchMiss(subject, trie.cache.hash(subject))
 					}
 				})
 			})
@@ -142,8 +146,10 @@ func BenchmarkInsertRemove(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	for i := range cacheShards * cacheShardLimit {
-		trie.Match(benchSubject("literal", i))
+	for range 2 { // the second miss caches a subject
+		for i := range cacheShards * cacheShardLimit {
+			trie.Match(benchSubject("literal", i))
+		}
 	}
 	for _, churn := range []struct{ name, subject string }{
 		{"literal", "_INBOX.abcdef.1"},
@@ -161,5 +167,38 @@ func BenchmarkInsertRemove(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkMatchUnique times Match of subjects each used once, as JetStream ack subjects are
+// ($JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>, matched by the stream's one
+// subscription on $JS.ACK.<stream>.<consumer>.>), against 100k literal subscriptions whose subjects fill
+// the cache: the whole Match path, cache lookup and miss.
+func BenchmarkMatchUnique(b *testing.B) {
+	const size = 100_000
+	trie := New()
+	for i := range size {
+		if err := trie.Insert(benchSubscription("literal", i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := trie.Insert(&Subscription{Subject: "$JS.ACK.ORDERS.C1.>"}); err != nil {
+		b.Fatal(err)
+	}
+	for range 2 {
+		for i := range cacheShards * cacheShardLimit {
+			trie.Match(benchSubject("literal", i))
+		}
+	}
+	b.ReportAllocs()
+	subject := make([]byte, 0, 80)
+	for seq := int64(1); b.Loop(); seq++ {
+		subject = strconv.AppendInt(append(subject[:0], "$JS.ACK.ORDERS.C1.1."...), seq, 10)
+		subject = strconv.AppendInt(append(subject, '.'), seq, 10)
+		subject = strconv.AppendInt(append(subject, '.'), 1700000000000000000+seq, 10)
+		subject = append(subject, ".0"...)
+		if r := trie.Match(subject); len(r.Plain) != 1 {
+			b.Fatalf("Match(%q) found %d subscriptions", subject, len(r.Plain))
+		}
 	}
 }

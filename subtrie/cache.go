@@ -31,11 +31,24 @@ import (
 // writer in turn covers any number of them. A stale Result can still be returned while the writer is
 // running; that Match is concurrent with the Insert or Remove, and either order is correct for it.
 
+// Admission. A subject is cached on its second miss, not its first: a miss records the subject's
+// fingerprint in its shard's small "seen" table, and only a miss that finds it there stores the Result.
+// Subjects used once (a JetStream ack's reply subject carries the message's sequences, an inbox reply
+// its request's token) would otherwise each cost a shard write lock, a key copy and a map insert, and
+// evict, a quarter of a shard at a time, the subjects that publishers do repeat. The table is
+// small and overwritten, so "seen" means seen recently: a subject repeated within a few thousand
+// other misses of its shard's share is admitted; one that comes back rarer than that keeps missing,
+// which costs what a miss always cost, a trie walk. A fingerprint collision admits a subject early,
+// which is harmless. The table is read and written with atomics and no lock, so a first miss takes no
+// shard write lock; racing misses may lose or duplicate a record, which only delays an admission.
+
 const (
 	cacheShards     = 32  // a power of two; comfortably more than the event loops of a typical host
 	cacheShardLimit = 256 // entries per shard; 8192 subjects in all
 	cacheEvict      = cacheShardLimit / 4
 	cacheLine       = 64
+	seenSets        = 64 // sets of seenWays fingerprints per shard (a power of two): 1 KiB, 32 KiB per Trie
+	seenWays        = 4
 )
 
 type matchCache struct {
@@ -51,6 +64,9 @@ type cacheShard struct {
 type shardState struct {
 	mu      sync.RWMutex
 	results map[string]*Result // literal subject → Result; guarded by mu
+	// seen holds fingerprints of subjects that missed and were not cached, newest first in each set; see
+	// Admission. Atomic, no lock.
+	seen [seenSets][seenWays]atomic.Uint32
 }
 
 func (c *matchCache) init() {
@@ -66,20 +82,45 @@ func (c *matchCache) shard(subjectHash uint64) *cacheShard {
 	return &c.shards[subjectHash&(cacheShards-1)]
 }
 
-// get returns the cached Result for subject, or nil.
-func (c *matchCache) get(subject []byte) *Result {
-	s := c.shard(maphash.Bytes(c.seed, subject))
+// hash is the subject's hash, which picks its shard and its admission slot; Match computes it once for
+// the lookup and, on a miss, for admit and store.
+func (c *matchCache) hash(subject []byte) uint64 { return maphash.Bytes(c.seed, subject) }
+
+// get returns the cached Result for subject, whose hash is subjectHash, or nil.
+func (c *matchCache) get(subject []byte, subjectHash uint64) *Result {
+	s := c.shard(subjectHash)
 	s.mu.RLock()
 	r := s.results[string(subject)] // the conversion in the index does not allocate
 	s.mu.RUnlock()
 	return r
 }
 
-// store caches r for subject unless the trie has changed since r was built at generation builtAt; see rule
-// 2 above. A full shard first forgets a quarter of its entries, whichever the map yields first: cheaper
-// than tracking recency, and a subject evicted by mistake costs one trie walk.
-func (c *matchCache) store(subject []byte, r *Result, builtAt uint64, generation *atomic.Uint64) {
-	s := c.shard(maphash.Bytes(c.seed, subject))
+// admit reports whether a subject that missed should be stored: true when its fingerprint is already in
+// its set of its shard's seen table (its second miss), else it records the fingerprint, first in the set,
+// pushing the oldest out, and returns false. The set comes from the hash bits above those that pick the
+// shard, the fingerprint from the top half. A set rather than one slot, so that two subjects whose
+// fingerprints meet there, repeated in turn, are both admitted instead of pushing each other out forever.
+func (c *matchCache) admit(subjectHash uint64) bool {
+	set := &c.shard(subjectHash).seen[(subjectHash/cacheShards)&(seenSets-1)]
+	fingerprint := uint32(subjectHash >> 32)
+	for i := range set {
+		if set[i].Load() == fingerprint {
+			return true
+		}
+	}
+	for i := seenWays - 1; i > 0; i-- {
+		set[i].Store(set[i-1].Load())
+	}
+	set[0].Store(fingerprint)
+	return false
+}
+
+// store caches r for subject (whose hash is subjectHash) unless the trie has changed since r was built at
+// generation builtAt; see rule 2 above. A full shard first forgets a quarter of its entries, whichever
+// the map yields first: cheaper than tracking recency, and a subject evicted by mistake costs one trie
+// walk.
+func (c *matchCache) store(subject []byte, subjectHash uint64, r *Result, builtAt uint64, generation *atomic.Uint64) {
+	s := c.shard(subjectHash)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if generation.Load() != builtAt {

@@ -26,7 +26,10 @@
 // The trie is behind one sync.RWMutex: Insert and Remove write, a Match that misses the cache reads.
 // In front of it sits a match cache of literal subject → *Result, split into shards with a lock each and
 // bounded in size, so that a hit, the steady state of a publisher, takes one shard read lock, no trie lock,
-// and allocates nothing. Event loops publishing to different subjects contend on nothing shared.
+// and allocates nothing. Event loops publishing to different subjects contend on nothing shared. A subject
+// enters the cache on its second miss, not its first, so subjects used once (JetStream ack subjects, reply
+// inboxes) neither pay for a store nor evict the subjects that repeat; and a subject that matches one
+// node of the trie alone gets that node's shared Result, so such a miss allocates nothing either.
 //
 // The cache is exact: once Insert or Remove returns, no cached Result misses that change or still shows it.
 // The writer bumps a generation counter under the trie write lock and then drops the cached subjects its

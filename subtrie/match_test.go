@@ -125,7 +125,8 @@ func TestMatch(t *testing.T) {
 					t.Fatalf("Remove(%q): %v", subs[i].Subject, err)
 				}
 			}
-			// Twice: the first walks the trie, the second is served from the cache.
+			// Twice: the first pass walks the trie (its HasInterest, the subject's second miss, caches
+			// it), the second is served from the cache.
 			for _, pass := range []string{"miss", "hit"} {
 				got, err := resultSet(trie.Match([]byte(tt.subject)))
 				if err != nil {

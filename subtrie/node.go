@@ -1,5 +1,7 @@
 package subtrie
 
+import "sync/atomic"
+
 // node is one level of the trie: the subscriptions whose subject ends here and the children for the next
 // token. A node is reached by consuming tokens from the root, so the token that leads to it is not stored.
 //
@@ -13,6 +15,14 @@ type node struct {
 
 	plain  []*Subscription
 	queues []queueGroup // one per queue name subscribed at exactly this subject; usually zero or one
+
+	// alone is the Result of a subject that matches this node and no other, built by the first Match
+	// that needs it (under Trie.mu held for reading, hence atomic: readers race to set it, with equal
+	// Results) and dropped by every change to the node's subscriptions (under Trie.mu held for writing,
+	// so no reader is building one then). It makes a miss on a subject seen once, such as a JetStream
+	// ack subject under $JS.ACK.<stream>.<consumer>.>, allocate nothing; it costs one Result per node
+	// matched alone, no more than the subscriptions it copies.
+	alone atomic.Pointer[Result]
 }
 
 type queueGroup struct {

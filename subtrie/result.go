@@ -18,6 +18,21 @@ var emptyResult = &Result{}
 // rarely matches more than a couple of queue names.
 const maxQueueScan = 8
 
+// resultOf is the Result of the matched nodes: the node's own when one node matched (node.alone), built
+// afresh otherwise. Under Trie.mu held for reading.
+func resultOf(matched []*node) *Result {
+	if len(matched) != 1 {
+		return buildResult(matched)
+	}
+	n := matched[0]
+	if r := n.alone.Load(); r != nil {
+		return r
+	}
+	r := buildResult(matched)
+	n.alone.Store(r)
+	return r
+}
+
 // buildResult copies the subscriptions of the matched nodes into a fresh Result. Copying is what makes a
 // Result immutable: the nodes' slices are rewritten in place by later Inserts and Removes.
 func buildResult(matched []*node) *Result {

@@ -64,6 +64,7 @@ func (t *Trie) Insert(s *Subscription) error {
 		n = n.child(token, true)
 	}
 	t.slots[s] = n.add(s)
+	n.alone.Store(nil)
 	t.inserts++
 	t.generation.Add(1)
 	t.mu.Unlock()
@@ -97,6 +98,7 @@ func (t *Trie) Remove(s *Subscription) error {
 	var moved *Subscription
 	if n != nil {
 		moved, ok = n.remove(s, slot)
+		n.alone.Store(nil)
 	}
 	if n == nil || !ok {
 		t.mu.Unlock()
@@ -123,15 +125,20 @@ func (t *Trie) Remove(s *Subscription) error {
 //
 // A subject with an empty token (leading, trailing or doubled '.') matches nothing and is not cached.
 // Wildcard tokens in subject are not rejected; they match only subscriptions whose own wildcards cover them.
+//
+// A subject is cached from its second miss on (cache.go, Admission), so a subject used once, such as a
+// JetStream ack's reply subject, walks the trie and leaves the cache as it was.
 func (t *Trie) Match(subject []byte) *Result {
-	if r := t.cache.get(subject); r != nil {
+	subjectHash := t.cache.hash(subject)
+	if r := t.cache.get(subject, subjectHash); r != nil {
 		return r
 	}
-	return t.matchMiss(subject)
+	return t.matchMiss(subject, subjectHash)
 }
 
-// matchMiss walks the trie and caches what it found; separate from Match so benchmarks can time a miss.
-func (t *Trie) matchMiss(subject []byte) *Result {
+// matchMiss walks the trie and caches what it found if the cache admits the subject; separate from Match
+// so benchmarks can time a miss.
+func (t *Trie) matchMiss(subject []byte, subjectHash uint64) *Result {
 	t.misses.Add(1)
 	if !wellFormed(subject) {
 		return emptyResult
@@ -139,13 +146,15 @@ func (t *Trie) matchMiss(subject []byte) *Result {
 	var matchedBuf [16]*node
 	t.mu.RLock()
 	builtAt := t.generation.Load()
-	r := buildResult(collect(t.root, subject, matchedBuf[:0]))
+	r := resultOf(collect(t.root, subject, matchedBuf[:0]))
 	t.mu.RUnlock()
 
 	if t.afterWalk != nil {
 		t.afterWalk()
 	}
-	t.cache.store(subject, r, builtAt, &t.generation)
+	if t.cache.admit(subjectHash) {
+		t.cache.store(subject, subjectHash, r, builtAt, &t.generation)
+	}
 	return r
 }
 
