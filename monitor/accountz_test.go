@@ -30,8 +30,9 @@ func TestAccountzListsAccountsAndDetails(t *testing.T) {
 		d.ClientCnt != 1 || d.SubCnt != 2 || d.LeafCnt != 0 || d.LastUpdate.IsZero() {
 		t.Errorf("$G detail: %+v", d)
 	}
-	if s := d.Sublist; s.NumSubs != 2 || s.NumInserts != 2 || s.NumCache != 1 || s.CacheHitRate != 0.75 {
-		t.Errorf("$G sublist_stats %+v; want 2 subscriptions, 1 cached subject, 3 hits in 4 lookups", s)
+	// A subject is cached on its second miss (subtrie's seen-once filter): two of the four lookups hit.
+	if s := d.Sublist; s.NumSubs != 2 || s.NumInserts != 2 || s.NumCache != 1 || s.CacheHitRate != 0.5 {
+		t.Errorf("$G sublist_stats %+v; want 2 subscriptions, 1 cached subject, 2 hits in 4 lookups", s)
 	}
 
 	getJSON(t, f.base+"/accountz?acc=$SYS", &az)

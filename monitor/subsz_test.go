@@ -36,9 +36,10 @@ func TestSubszListsAndMatchesSubscriptions(t *testing.T) {
 	if sz.NumSubs != 5 || sz.NumInserts != 5 || sz.NumRemoves != 0 || sz.NumCache != 1 || sz.MaxFanout != 3 {
 		t.Errorf("stats %+v; want 5 subscriptions, 5 inserts, 1 cached subject reaching 3", sz.SublistStats)
 	}
-	// The first lookup of foo.bar walks the trie; the next two hit the cache.
-	if math.Abs(sz.CacheHitRate-2.0/3) > 1e-9 || sz.AvgFanout != 3 {
-		t.Errorf("cache_hit_rate %v avg_fanout %v; want 2/3 and 3", sz.CacheHitRate, sz.AvgFanout)
+	// The first two lookups of foo.bar walk the trie (a subject is cached on its second miss, subtrie's
+	// seen-once filter); the third hits the cache.
+	if math.Abs(sz.CacheHitRate-1.0/3) > 1e-9 || sz.AvgFanout != 3 {
+		t.Errorf("cache_hit_rate %v avg_fanout %v; want 1/3 and 3", sz.CacheHitRate, sz.AvgFanout)
 	}
 	if sz.Total != 0 || sz.Subs != nil || sz.Limit != 1024 {
 		t.Errorf("without subs=1: total %d list %v limit %d; want 0, none, 1024", sz.Total, sz.Subs, sz.Limit)
