@@ -60,6 +60,7 @@ type FileStore struct {
 	problemSeen map[string]bool
 	readBuf     []byte // scratch for single reads
 	scanBuf     []byte // scratch for segReader windows
+	walkRec     record // scratch for eachLive's records (aliasing scanBuf or wbuf)
 	// win is the window scanBuf holds, kept between calls so that a walk made of many calls (LoadNext
 	// from sequence after sequence, as a consumer reads) costs one read per window, not one per call.
 	// Cleared wherever bytes already written change: erase, a segment's rewrite or removal.
@@ -415,12 +416,13 @@ func (fs *FileStore) Load(seq uint64) (Msg, error) {
 	if err != nil {
 		return Msg{}, err
 	}
-	return r.msg(), nil
+	return fs.msgOf(&r), nil
 }
 
-// msg copies a message record out into a Msg the caller owns.
-func (r *record) msg() Msg {
-	m := Msg{Seq: r.seq, Time: r.time, TTL: r.ttl, Subject: string(r.subject)}
+// msgOf copies a message record out into a Msg the caller owns: one allocation for headers and payload
+// together, none for the subject, which is the store's interned copy (a string, so sharing it is safe).
+func (fs *FileStore) msgOf(r *record) Msg {
+	m := Msg{Seq: r.seq, Time: r.time, TTL: r.ttl, Subject: fs.internedSubject(r.subject)}
 	body := make([]byte, len(r.hdr)+len(r.data))
 	copy(body, r.hdr)
 	copy(body[len(r.hdr):], r.data)

@@ -336,6 +336,9 @@ func (ms *MemStore) SubjectState(subject string) SubjectState {
 func (ms *MemStore) FilteredState(filter string, start uint64) SubjectState {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
+	if matchesAll(filter) {
+		return ms.stateFrom(start)
+	}
 	var st SubjectState
 	for s := max(start, ms.first); s <= ms.last; s++ {
 		if m := ms.msgs[s]; m != nil && subjectMatches(filter, m.Subject) {
@@ -345,6 +348,41 @@ func (ms *MemStore) FilteredState(filter string, start uint64) SubjectState {
 			st.Msgs++
 			st.Last = s
 		}
+	}
+	return st
+}
+
+// stateFrom is FilteredState for "" and ">": arithmetic when no message between first and last was removed,
+// else a walk of whichever side of start is shorter (live messages are len(msgs) in all).
+func (ms *MemStore) stateFrom(start uint64) SubjectState {
+	start = max(start, ms.first)
+	if len(ms.msgs) == 0 || start > ms.last {
+		return SubjectState{}
+	}
+	if ms.last-ms.first+1 == uint64(len(ms.msgs)) {
+		return SubjectState{Msgs: ms.last - start + 1, First: start, Last: ms.last}
+	}
+	var st SubjectState
+	if start-ms.first < ms.last-start {
+		st.Msgs = uint64(len(ms.msgs))
+		for s := ms.first; s < start; s++ {
+			if ms.msgs[s] != nil {
+				st.Msgs--
+			}
+		}
+	} else {
+		for s := start; s <= ms.last; s++ {
+			if ms.msgs[s] != nil {
+				st.Msgs++
+			}
+		}
+	}
+	if st.Msgs == 0 {
+		return SubjectState{}
+	}
+	for st.First = start; st.First < ms.last && ms.msgs[st.First] == nil; st.First++ {
+	}
+	for st.Last = ms.last; st.Last > st.First && ms.msgs[st.Last] == nil; st.Last-- {
 	}
 	return st
 }

@@ -170,6 +170,18 @@ func compareStores(t *testing.T, rng *rand.Rand, mem *MemStore, fs *FileStore, f
 	if m, f := mem.FilteredState(filter, start), fs.FilteredState(filter, start); m != f {
 		fail("FilteredState(%q, %d): mem %+v, file %+v", filter, start, m, f)
 	}
+	// Both stores count a filter matching everything without walking messages: hold them to a walk, from
+	// a random start and from the file store's segment boundaries (first, one before, one past the end).
+	starts := []uint64{start}
+	for _, sg := range fs.segs {
+		starts = append(starts, sg.first, max(sg.first, 1)-1, sg.end())
+	}
+	for _, start := range starts {
+		want := naiveFilteredState(mem, "", start)
+		if m, f := mem.FilteredState("", start), fs.FilteredState("", start); m != want || f != want {
+			fail("FilteredState(\"\", %d): mem %+v, file %+v, walk %+v", start, m, f, want)
+		}
+	}
 	sameMsg := func(what string, mm Msg, merr error, fm Msg, ferr error) {
 		t.Helper()
 		if !errors.Is(merr, ErrNotFound) || !errors.Is(ferr, ErrNotFound) {

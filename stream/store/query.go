@@ -57,25 +57,29 @@ func (rd *segReader) at(off int64) (record, error) {
 }
 
 // eachLive calls fn with the live messages of sg from seq from on, in order, until fn returns false;
-// it returns false when fn did. Damaged records are skipped (and recorded as problems).
+// it returns false when fn did. Damaged records are skipped (and recorded as problems). fn must not keep
+// r past its call, nor call eachLive: r is fs.walkRec, reused, so that a walk allocates nothing per
+// record (a record passed by pointer to a func value would otherwise move to the heap).
 func (fs *FileStore) eachLive(sg *segment, from uint64, fn func(seq uint64, r *record) bool) bool {
 	if sg.live == 0 {
 		return true
 	}
 	rd := fs.reader(sg)
+	r := &fs.walkRec
 	for s := max(from, sg.first); s < sg.end(); s++ {
 		off, ok := sg.liveAt(s)
 		if !ok {
 			continue
 		}
-		r, err := rd.at(off)
+		var err error
+		*r, err = rd.at(off)
 		if err != nil || r.typ != recMsg || r.seq != s {
 			if err == nil {
 				fs.corrupt(sg.path, off, "record does not hold its sequence")
 			}
 			continue
 		}
-		if !fn(s, &r) {
+		if !fn(s, r) {
 			return false
 		}
 	}
@@ -187,7 +191,7 @@ func (fs *FileStore) LoadNext(filter string, start uint64) (Msg, error) {
 		}
 		done := !fs.eachLive(sg, start, func(seq uint64, r *record) bool {
 			if subjectMatches(filter, string(r.subject)) {
-				found = r.msg()
+				found = fs.msgOf(r)
 				return false
 			}
 			return seq < end
@@ -217,7 +221,7 @@ func (fs *FileStore) LoadLast(filter string) (Msg, error) {
 		if err != nil {
 			return Msg{}, err
 		}
-		return r.msg(), nil
+		return fs.msgOf(&r), nil
 	}
 	var found Msg
 	for i := len(fs.segs) - 1; i >= 0 && found.Seq == 0; i-- {
@@ -227,7 +231,7 @@ func (fs *FileStore) LoadLast(filter string) (Msg, error) {
 		}
 		fs.eachLiveBack(sg, sg.end()-1, func(seq uint64, r *record) bool {
 			if subjectMatches(filter, string(r.subject)) {
-				found = r.msg()
+				found = fs.msgOf(r)
 				return false
 			}
 			return true
@@ -245,6 +249,9 @@ func (fs *FileStore) FilteredState(filter string, start uint64) SubjectState {
 	var st SubjectState
 	if fs.closed {
 		return st
+	}
+	if fs.everySubjectMatches(filter) {
+		return fs.stateFrom(start)
 	}
 	if start <= fs.first && isLiteral(filter) {
 		if fsj := fs.subject(filter); fsj != nil {
@@ -315,6 +322,76 @@ func (fs *FileStore) FilteredState(filter string, start uint64) SubjectState {
 		})
 	}
 	return st
+}
+
+// everySubjectMatches reports whether filter matches every stored subject, so that FilteredState can count
+// by sequence alone. A filter other than "" or ">" is tried against the subjects only when they are few
+// (a stream's own subject filter over its handful of subjects); beyond that the answer is false.
+func (fs *FileStore) everySubjectMatches(filter string) bool {
+	const maxTried = 16
+	if matchesAll(filter) {
+		return true
+	}
+	if len(fs.subjects) > maxTried {
+		return false
+	}
+	for name := range fs.subjects {
+		if !subjectMatches(filter, name) {
+			return false
+		}
+	}
+	return true
+}
+
+// stateFrom is FilteredState for a filter that matches every message, from the live counts: what lies at
+// or after start is the live count of the segments after the one start falls in, plus that segment's
+// live messages from start on (arithmetic when it has none removed, else a count of its offset table on
+// the shorter side of start). First and Last are the live sequences nearest start and the end. So a
+// consumer's num_pending costs a pass over the segment list, not over the messages.
+func (fs *FileStore) stateFrom(start uint64) SubjectState {
+	start = max(start, fs.first)
+	if fs.msgs == 0 || start > fs.last {
+		return SubjectState{}
+	}
+	at := fs.segIndexFrom(start)
+	if at == len(fs.segs) {
+		return SubjectState{}
+	}
+	var st SubjectState
+	for i, sg := range fs.segs[at:] {
+		if i == 0 {
+			st.Msgs += sg.liveFrom(start)
+		} else {
+			st.Msgs += uint64(sg.live)
+		}
+		if st.First == 0 && sg.live > 0 {
+			st.First, _ = sg.nextLive(start)
+		}
+	}
+	if st.Msgs == 0 {
+		return SubjectState{}
+	}
+	for i := len(fs.segs) - 1; i >= at; i-- {
+		if last, ok := fs.segs[i].lastLive(); ok {
+			st.Last = last
+			break
+		}
+	}
+	return st
+}
+
+// segIndexFrom is the index of the first segment that ends after seq (len(fs.segs) when none does).
+func (fs *FileStore) segIndexFrom(seq uint64) int {
+	lo, hi := 0, len(fs.segs)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if fs.segs[mid].end() <= seq {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }
 
 func (fs *FileStore) Subjects(filter string) map[string]uint64 {

@@ -82,6 +82,48 @@ func (sg *segment) nextLive(seq uint64) (uint64, bool) {
 	return 0, false
 }
 
+// lastLive is the segment's highest live sequence.
+func (sg *segment) lastLive() (uint64, bool) {
+	if sg.live == 0 {
+		return 0, false
+	}
+	for i := len(sg.offsets) - 1; i >= 0; i-- {
+		if sg.offsets[i] != deletedSlot {
+			return sg.first + uint64(i), true
+		}
+	}
+	return 0, false
+}
+
+// liveFrom counts the segment's live messages at or after seq. With nothing removed it is the length of
+// the range; otherwise it counts the offset table on whichever side of seq is shorter, as live is the
+// count of the whole table.
+func (sg *segment) liveFrom(seq uint64) uint64 {
+	switch {
+	case seq <= sg.first:
+		return uint64(sg.live)
+	case seq >= sg.end():
+		return 0
+	case sg.live == len(sg.offsets):
+		return sg.end() - seq
+	}
+	split := int(seq - sg.first)
+	if split > len(sg.offsets)/2 {
+		return uint64(countLive(sg.offsets[split:]))
+	}
+	return uint64(sg.live - countLive(sg.offsets[:split]))
+}
+
+func countLive(offsets []uint32) int {
+	n := 0
+	for _, off := range offsets {
+		if off != deletedSlot {
+			n++
+		}
+	}
+	return n
+}
+
 // segSubject is one subject's live messages in a segment. first and last are bounds once stale (one of
 // them was removed); they are made exact again by a scan of the segment when needed (fixSegSubject).
 type segSubject struct {
