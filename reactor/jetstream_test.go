@@ -515,3 +515,26 @@ func TestSendDeliversToOneMemberOfADeliverGroup(t *testing.T) {
 		}
 	}
 }
+
+// A message the server sends without an origin loop (an API reply, a consumer's delivery) goes out from
+// the loop of the client subscribing to its subject: homeLoop finds it for either loop, and says -1 for
+// a subject nobody subscribes to.
+func TestHomeLoopIsTheSubscribersLoop(t *testing.T) {
+	s := runServer(t, Options{})
+	conns := twoLoops(t, s)
+	for i, nc := range conns {
+		subject := fmt.Sprintf("home.%d", i)
+		if _, err := nc.SubscribeSync(subject); err != nil {
+			t.Fatal(err)
+		}
+		if err := nc.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if got := homeLoop(s.global, subject); got != i {
+			t.Errorf("homeLoop(%s) = %d, want the subscriber's loop %d", subject, got, i)
+		}
+	}
+	if got := homeLoop(s.global, "home.nobody"); got != -1 {
+		t.Errorf("homeLoop of a subject without subscribers = %d, want -1", got)
+	}
+}

@@ -112,6 +112,10 @@ func (h jsHost) Send(msgs []stream.Outbound) {
 	var byLoopBuf [4]pending
 	byLoop := byLoopBuf[:0]
 	var acct *account // the last account named: a batch is nearly always one account's
+	var (
+		homeSubject string // the last subject homeLoop was asked about, and its answer: deliveries come in runs
+		home        = -1
+	)
 	for i := range msgs {
 		o := &msgs[i]
 		if acct == nil || acct.name != o.Account {
@@ -123,6 +127,12 @@ func (h jsHost) Send(msgs []stream.Outbound) {
 			acct = a
 		}
 		origin := max(o.Origin, -1)
+		if origin < 0 {
+			if o.Subject != homeSubject {
+				homeSubject, home = o.Subject, homeLoop(acct, o.Subject)
+			}
+			origin = home
+		}
 		var b *outBatch
 		for _, p := range byLoop {
 			if p.origin == origin {
@@ -164,4 +174,26 @@ func (s *Server) announceInterest(acct *account, subject string, add bool) {
 	} else {
 		cs.announcer.Unsubscribe(acct.name, subject, "", cs.toEveryPeer)
 	}
+}
+
+// homeLoop is the loop to publish a message on subject from when it names none (Origin -1: an API reply, a
+// consumer's delivery): the loop of a client subscribing to it, so a reply or a delivery to one client is
+// written by that client's own loop in one turn, instead of being published on loop 0 and handed on to
+// the client's loop (a second wake-up: ack round trips of a client on loop 1 were 25% slower). -1 (loop 0)
+// when no client subscribes.
+func homeLoop(acct *account, subject string) int {
+	r := acct.subs.Match(bytesOf(subject)) // Match keeps no reference to the subject
+	for _, e := range r.Plain {
+		if sub, ok := e.Owner.(*subscription); ok {
+			return sub.client.loop.idx
+		}
+	}
+	for _, group := range r.Queues {
+		for _, e := range group {
+			if sub, ok := e.Owner.(*subscription); ok {
+				return sub.client.loop.idx
+			}
+		}
+	}
+	return -1
 }
