@@ -124,11 +124,12 @@
 //   - Durable state (consumer_file.go): every consumer of a file stream, durable or ephemeral, keeps
 //     <stream dir>/obs/<name>/ with meta.json (configuration and creation time, synced at create and
 //     update) and state.json (next sequence, delivered, ack floor, pending acks with their consumer
-//     sequence and deliveries, the redeliver queue), both checksummed and replaced whole through a
+//     sequence, deliveries and due time, the redeliver queue), both checksummed and replaced whole through a
 //     temporary file. A change of state (a delivery, an ack, a nak) has the stream's clock write
 //     state.json within 100 ms, unsynced, off every event loop; a stream's Stop writes and syncs what
 //     changed since. Recovery (newStream, before capture) restores them: a durable resumes where it
-//     was acknowledged, its pending acks are due again ack_wait after the start, an ephemeral expires
+//     was acknowledged, its pending acks are due when they were (at once if that passed while the
+//     server was down, as on nats-server), an ephemeral expires
 //     inactive_threshold after it; a consumer whose files are unreadable or corrupt is logged and
 //     skipped. A kill -9 loses at most the last 100 ms of changes: acks then forgotten cause
 //     redelivery (at-least-once); no message is ever skipped. An OS crash can lose
