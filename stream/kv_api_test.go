@@ -25,12 +25,8 @@ func TestKeyValueAPIMatchesReference(t *testing.T) {
 func kvAPISession(t *testing.T, js jetstream.JetStream) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()
-	var out strings.Builder
-	say := func(format string, args ...any) { fmt.Fprintf(&out, format+"\n", args...) }
-	fail := func(err error) string {
-		t.Error(err)
-		return out.String() + err.Error()
-	}
+	log := &sessionLog{t: t}
+	say, fail := log.say, log.fail
 	kv, err := js.CreateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: "A", Description: "api", History: 3,
 		TTL: time.Hour, MaxValueSize: 100, MaxBytes: 1 << 20, Compression: true, Storage: jetstream.MemoryStorage})
 	if err != nil {
@@ -129,7 +125,7 @@ func kvAPISession(t *testing.T, js jetstream.JetStream) string {
 	_, err = kv.History(ctx, "c.y")
 	say("history of c.y: %v", err)
 	status("after purging deletes")
-	return out.String()
+	return log.String()
 }
 
 // What reactor's streams do not offer yet, a bucket cannot ask for: republish, mirrors and sources are

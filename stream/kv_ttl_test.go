@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -23,17 +22,15 @@ func TestKeyValueTTLAndLimitMarkersMatchReference(t *testing.T) {
 func kvTTLSession(t *testing.T, nc *nats.Conn, js jetstream.JetStream) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()
-	var out strings.Builder
-	say := func(format string, args ...any) { fmt.Fprintf(&out, format+"\n", args...) }
+	log := &sessionLog{t: t}
+	say, fail := log.say, log.fail
 	kv, err := js.CreateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: "T", LimitMarkerTTL: 2 * time.Second})
 	if err != nil {
-		t.Error(err)
-		return out.String() + err.Error()
+		return fail(err)
 	}
 	st, err := kv.Status(ctx)
 	if err != nil {
-		t.Error(err)
-		return out.String() + err.Error()
+		return fail(err)
 	}
 	cfg := st.(*jetstream.KeyValueBucketStatus).StreamInfo().Config
 	say("status: ttl %v marker ttl %v history %d compressed %v; stream allow_msg_ttl %v marker ttl %v "+
@@ -43,8 +40,7 @@ func kvTTLSession(t *testing.T, nc *nats.Conn, js jetstream.JetStream) string {
 
 	w, err := kv.WatchAll(ctx)
 	if err != nil {
-		t.Error(err)
-		return out.String() + err.Error()
+		return fail(err)
 	}
 	defer w.Stop()
 	nextWatched := func() string {
@@ -101,8 +97,7 @@ func kvTTLSession(t *testing.T, nc *nats.Conn, js jetstream.JetStream) string {
 	say("update a at an old revision: %v", err)
 	st, err = kv.Status(ctx)
 	if err != nil {
-		t.Error(err)
-		return out.String() + err.Error()
+		return fail(err)
 	}
 	say("status: values %d bytes %d", st.Values(), st.Bytes())
 
@@ -110,18 +105,16 @@ func kvTTLSession(t *testing.T, nc *nats.Conn, js jetstream.JetStream) string {
 	// the marker TTL is raised to it.
 	plain, err := js.CreateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: "P"})
 	if err != nil {
-		t.Error(err)
-		return out.String() + err.Error()
+		return fail(err)
 	}
 	_, err = plain.Create(ctx, "k", []byte("v"), jetstream.KeyTTL(time.Second))
 	say("per-key TTL without markers: %v", err)
 	say("purge TTL without markers: %v", plain.Purge(ctx, "k", jetstream.PurgeTTL(time.Second)))
 	deep, err := js.CreateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: "H", History: 5, LimitMarkerTTL: 5 * time.Second})
 	if err != nil {
-		t.Error(err)
-		return out.String() + err.Error()
+		return fail(err)
 	}
 	_, err = deep.Create(ctx, "k", []byte("v"), jetstream.KeyTTL(time.Second))
 	say("create with a TTL below the marker TTL: %v\n%s", err, storedMsgs(t, nc, "KV_H"))
-	return out.String()
+	return log.String()
 }

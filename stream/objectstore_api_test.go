@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"strings"
 	"testing"
 	"time"
 
@@ -28,12 +27,8 @@ func TestObjectStoreAPIMatchesReference(t *testing.T) {
 func objectAPISession(t *testing.T, js jetstream.JetStream) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	var out strings.Builder
-	say := func(format string, args ...any) { fmt.Fprintf(&out, format+"\n", args...) }
-	fail := func(err error) string {
-		t.Error(err)
-		return out.String() + err.Error()
-	}
+	log := &sessionLog{t: t}
+	say, fail := log.say, log.fail
 	obs, err := js.CreateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: "O", Description: "objects",
 		Metadata: map[string]string{"team": "a"}})
 	if err != nil {
@@ -160,5 +155,5 @@ func objectAPISession(t *testing.T, js jetstream.JetStream) string {
 	_, err = obs.PutString(ctx, "late", "x")
 	say("put into a sealed bucket: %v", err)
 	say("delete from a sealed bucket: %v", obs.Delete(ctx, "renamed"))
-	return out.String()
+	return log.String()
 }

@@ -1,6 +1,8 @@
 package stream_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/nats-io/nats.go"
@@ -37,3 +39,18 @@ func bothServers(t *testing.T) []namedServer {
 	theirs, _ := referenceJetStream(t)
 	return []namedServer{{"reactor", ours}, {"nats-server", theirs}}
 }
+
+// sessionLog is what a session saw, a line per say; fail reports err and ends the story with it.
+type sessionLog struct {
+	t   *testing.T
+	out strings.Builder
+}
+
+func (l *sessionLog) say(format string, args ...any) { fmt.Fprintf(&l.out, format+"\n", args...) }
+
+func (l *sessionLog) fail(err error) string {
+	l.t.Error(err)
+	return l.out.String() + err.Error()
+}
+
+func (l *sessionLog) String() string { return l.out.String() }
