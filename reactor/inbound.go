@@ -205,6 +205,7 @@ func (c *client) subscriptionLimitReached() bool {
 // is missing, zero, negative or not a number means now, as in nats-server).
 func (c *client) processUnsub(op *codec.Op) {
 	if s := c.subs.get(op.Sid); s != nil {
+		c.loop.drainInbox() // what was published before the UNSUB was read still reaches s
 		if op.Max > 0 && s.delivered < op.Max {
 			s.max = op.Max // stays until the max is reached (deliver removes it)
 		} else {

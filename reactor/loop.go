@@ -144,6 +144,20 @@ func (l *loop) post(b *batch) {
 	}
 }
 
+// drainInbox applies at once, inside the current callback, what other loops have posted here, ahead of
+// the drain already scheduled for it. An UNSUB calls it first: nats-server has every message published
+// before it read a client's UNSUB in that client's buffer already, so none of them may be dropped as
+// sent to a removed subscription while it waits in this loop's inbox (the drain task and the client's
+// read can come out of one epoll wait in either order).
+func (l *loop) drainInbox() {
+	l.mu.Lock()
+	pending := len(l.inbox) > 0
+	l.mu.Unlock()
+	if pending {
+		_ = l.drain(context.Background())
+	}
+}
+
 // drain applies the batches other loops posted. It runs on this loop.
 func (l *loop) drain(context.Context) error {
 	l.mu.Lock()
