@@ -29,6 +29,7 @@ type serviceQueue struct {
 	cond    sync.Cond
 	queue   []queuedMsg // waiting: queue[head:], oldest first; a message taken out of order is left with sub nil
 	head    int
+	holes   int             // messages taken out of order since the queue was last closed up: at most this many nil in queue[head:]
 	busy    map[*client]int // publishers a worker is serving, with that worker's number
 	blocked int             // workers asleep though messages wait (every one's publisher busy)
 	closed  bool
@@ -160,13 +161,27 @@ func (q *serviceQueue) takeRun(run []queuedMsg, me int) []queuedMsg {
 		q.busy[m.from] = me
 		run = append(run, *m)
 		*m = queuedMsg{}
+		if i > 0 {
+			q.holes++
+		}
 	}
 	for q.head < len(q.queue) && q.queue[q.head].sub == nil {
 		q.head++
 	}
 	switch {
 	case q.head == len(q.queue):
-		q.queue, q.head = q.queue[:0], 0
+		q.queue, q.head, q.holes = q.queue[:0], 0, 0
+	case q.holes >= 256 && 2*q.holes >= len(q.queue)-q.head:
+		// Mostly holes behind a busy publisher's messages: close them up, so that taking the next
+		// message does not step over them all again.
+		kept := q.queue[:q.head]
+		for _, m := range q.queue[q.head:] {
+			if m.sub != nil {
+				kept = append(kept, m)
+			}
+		}
+		clear(q.queue[len(kept):])
+		q.queue, q.holes = kept, 0
 	case q.head >= 1024 && 2*q.head >= len(q.queue): // mostly consumed: move the rest to the front
 		kept := copy(q.queue, q.queue[q.head:])
 		clear(q.queue[kept:])

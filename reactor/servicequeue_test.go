@@ -133,3 +133,51 @@ func TestServiceQueueKeepsAPublishersOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestServiceQueueClosesUpHoles: while one publisher's next message waits for its slow one, the messages
+// of others taken past it leave no trail the workers step over again and again: the queue is closed up,
+// and that publisher's order still holds.
+func TestServiceQueueClosesUpHoles(t *testing.T) {
+	release := make(chan struct{})
+	var (
+		mu   sync.Mutex
+		seen []string
+	)
+	note := func(req internalMsg) {
+		mu.Lock()
+		seen = append(seen, req.subject)
+		mu.Unlock()
+	}
+	slow := &internalSub{handle: func(req internalMsg) { <-release; note(req) }}
+	fast := &internalSub{handle: note}
+	var q serviceQueue
+	q.start(2)
+	defer q.stop()
+	p := &client{cid: 1}
+	q.submit(slow, p, internalMsg{subject: "p1"})
+	q.submit(fast, p, internalMsg{subject: "p2"}) // waits at the head for p1
+	const others = 2000
+	for i := range others {
+		q.submit(fast, &client{cid: uint64(2 + i)}, internalMsg{subject: "o"})
+	}
+	waitFor(t, "the others handled", 5*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(seen) == others
+	})
+	q.mu.Lock()
+	waiting := len(q.queue) - q.head
+	q.mu.Unlock()
+	if waiting > 512 {
+		t.Errorf("%d queue slots behind the head with one message waiting: holes not closed up", waiting)
+	}
+	close(release)
+	waitFor(t, "p's messages handled", 5*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(seen) == others+2
+	})
+	if got := seen[others:]; got[0] != "p1" || got[1] != "p2" {
+		t.Fatalf("p's messages handled as %v, want p1 then p2", got)
+	}
+}
