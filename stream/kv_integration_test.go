@@ -19,13 +19,7 @@ import (
 // nats.go's KeyValue reads through ordered push consumers (Keys, History, ListKeys, Watch): the same
 // story on reactor and on the reference nats-server tells the same.
 func TestKeyValueThroughNatsGoMatchesReference(t *testing.T) {
-	_, ours := runJetStream(t)
-	_, theirs := referenceJetStream(t)
-	got, want := kvSession(t, ours), kvSession(t, theirs)
-	t.Logf("reactor:\n%s", got)
-	if got != want {
-		t.Fatalf("reactor:\n%s\nnats-server:\n%s", got, want)
-	}
+	sameSessionOnBoth(t, func(_ *nats.Conn, js jetstream.JetStream) string { return kvSession(t, js) })
 }
 
 // kvSession runs the key-value story on js and tells what it saw.
@@ -123,13 +117,7 @@ func kvSession(t *testing.T, js jetstream.JetStream) string {
 
 // nats.go's ObjectStore puts an object as chunks and gets it back through an ordered push consumer.
 func TestObjectStoreThroughNatsGo(t *testing.T) {
-	_, ours := runJetStream(t)
-	_, theirs := referenceJetStream(t)
-	got, want := objectSession(t, ours), objectSession(t, theirs)
-	t.Logf("reactor:\n%s", got)
-	if got != want {
-		t.Fatalf("reactor:\n%s\nnats-server:\n%s", got, want)
-	}
+	sameSessionOnBoth(t, func(_ *nats.Conn, js jetstream.JetStream) string { return objectSession(t, js) })
 }
 
 // objectSession runs the object-store story on js and tells what it saw.

@@ -9,19 +9,16 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// sameSessionOnBoth runs session against reactor and against the reference nats-server at once and fails
-// unless both tell the same story. A session reports problems with t.Error (it runs on its own goroutine
-// for one of the two) and returns what the application saw, with what differs by nature (times, ids)
-// left out.
+// sameSessionOnBoth runs session against reactor, then against the reference nats-server, and fails unless
+// both tell the same story: what the application saw, with what differs by nature (times, ids) left out.
+// A session runs on the test's goroutine, so it may stop the test with t.Fatal.
 func sameSessionOnBoth(t *testing.T, session func(nc *nats.Conn, js jetstream.JetStream) string) {
 	t.Helper()
 	ourConn, ours := runJetStream(t)
 	refConn, theirs := referenceJetStream(t)
-	want := make(chan string, 1)
-	go func() { want <- session(refConn, theirs) }()
-	got := session(ourConn, ours)
-	if w := <-want; got != w {
-		t.Fatalf("reactor:\n%s\nnats-server:\n%s", got, w)
+	got, want := session(ourConn, ours), session(refConn, theirs)
+	if got != want {
+		t.Fatalf("reactor:\n%s\nnats-server:\n%s", got, want)
 	}
 	t.Logf("both:\n%s", got)
 }
