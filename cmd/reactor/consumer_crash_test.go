@@ -39,6 +39,17 @@ func consumerCrashBinaries(t *testing.T) map[string]string {
 	return bins
 }
 
+// killAndRestart kills d with SIGKILL, starts j again on the same store and waits until stream and its
+// consumer answer; it returns the new daemon, a client of it and the consumer (nil for a push consumer).
+func killAndRestart(t *testing.T, j *jsDaemon, d *daemon, stream, consumer string) (*daemon, jetstream.JetStream, jetstream.Consumer) {
+	t.Helper()
+	d.kill(t, syscall.SIGKILL)
+	d = j.start(t)
+	_, js := jsClient(t, d)
+	awaitStream(t, d, js, stream)
+	return d, js, awaitConsumer(t, d, js, stream, consumer)
+}
+
 // awaitConsumer waits until CONSUMER.INFO for stream's consumer answers after a restart, and returns
 // it as a pull consumer (nil for a push consumer).
 func awaitConsumer(t *testing.T, d *daemon, js jetstream.JetStream, stream, name string) jetstream.Consumer {
@@ -176,12 +187,7 @@ func TestConsumerPullStateSurvivesKill9(t *testing.T) {
 				t.Fatalf("before the kill: %v, want %v", before, want)
 			}
 			time.Sleep(stateSettle)
-			d.kill(t, syscall.SIGKILL)
-
-			d = j.start(t)
-			_, js = jsClient(t, d)
-			awaitStream(t, d, js, "CPULL")
-			c = awaitConsumer(t, d, js, "CPULL", "WORKER")
+			d, js, c = killAndRestart(t, j, d, "CPULL", "WORKER")
 			if after := placeOf(t, js, "CPULL", "WORKER"); after != before {
 				t.Fatalf("after kill -9: %v, want %v", after, before)
 			}
@@ -222,11 +228,7 @@ func TestConsumerPullStateSurvivesKill9(t *testing.T) {
 			}
 
 			time.Sleep(stateSettle)
-			d.kill(t, syscall.SIGKILL)
-			d = j.start(t)
-			_, js = jsClient(t, d)
-			awaitStream(t, d, js, "CPULL")
-			c = awaitConsumer(t, d, js, "CPULL", "WORKER")
+			d, js, c = killAndRestart(t, j, d, "CPULL", "WORKER")
 			if got := placeOf(t, js, "CPULL", "WORKER"); got != done {
 				t.Fatalf("after the second kill -9: %v, want %v", got, done)
 			}
@@ -342,11 +344,7 @@ func TestConsumerPushGroupStateSurvivesKill9(t *testing.T) {
 				}
 				time.Sleep(stateSettle)
 				before := placeOf(t, js, "CPUSH", "PUSHER")
-				d.kill(t, syscall.SIGKILL)
-				d = j.start(t)
-				_, js = jsClient(t, d)
-				awaitStream(t, d, js, "CPUSH")
-				awaitConsumer(t, d, js, "CPUSH", "PUSHER")
+				d, js, _ = killAndRestart(t, j, d, "CPUSH", "PUSHER")
 				if after := placeOf(t, js, "CPUSH", "PUSHER"); after != before {
 					t.Fatalf("cycle %d: after kill -9: %v, want %v", cycle, after, before)
 				}
