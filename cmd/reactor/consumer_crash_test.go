@@ -171,7 +171,9 @@ func TestConsumerPullStateSurvivesKill9(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			c, err := stream.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{Durable: "WORKER",
-				AckPolicy: jetstream.AckExplicitPolicy, AckWait: 2 * time.Second})
+				// ack_wait runs on from each delivery through the restart (as on nats-server), so it
+				// must outlast the second fetch, the settle, the kill and the restart together.
+				AckPolicy: jetstream.AckExplicitPolicy, AckWait: 5 * time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
